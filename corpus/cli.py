@@ -1,0 +1,32 @@
+"""The ``newsspan`` command line: one typer app; each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from corpus.cli_support import run_cli
+
+app = typer.Typer(
+    name="newsspan",
+    help="newsspan: news articles -> versioned Hugging Face dataset -> span annotation -> Parquet exports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each area adds its commands here (one line each); keep the order of the story:
+# raw article -> document -> release -> annotation -> export.
+from corpus import cli_ingest, cli_release  # noqa: E402
+
+cli_ingest.register(app)
+cli_release.register(app)
+# -- registrations of later areas below --
+
+
+def main() -> None:
+    """Entry point used by the console script: user errors become one clear line, not a traceback."""
+    run_cli(app)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""``newsspan ingest``: articles in, documents out, with a summary of what was skipped and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from corpus.cli_support import console, err_console
+from corpus.ingest import IngestReport, ingest_paths
+from corpus.paths import corpus_file
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help=".txt files, directories of them, .jsonl or .csv files.")],
+    clean: Annotated[
+        bool, typer.Option("--clean/--no-clean", help="Remove web boilerplate lines (recorded as provenance).")
+    ] = True,
+) -> None:
+    """Ingest news articles into the project's corpus (data/corpus/documents.jsonl)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("reading articles", total=None)
+        report = ingest_paths(paths, clean=clean, on_item=lambda where: progress.advance(task))
+    _print_report(report)
+    if not report.ingested and not report.duplicates:
+        raise typer.Exit(1)
+
+
+def _print_report(report: IngestReport) -> None:
+    for problem in report.problems:
+        err_console.print(f"[yellow]skipped[/] {problem.message}", highlight=False, soft_wrap=True)
+    for where, doc_id in report.duplicates:
+        console.print(f"[dim]duplicate[/] {where}: same text as document {doc_id}, stored once", highlight=False)
+    table = Table(title=f"Ingest into {corpus_file()}", show_lines=False)
+    table.add_column("outcome")
+    table.add_column("count", justify="right")
+    table.add_row("ingested", str(len(report.ingested)))
+    table.add_row("duplicates", str(len(report.duplicates)))
+    for reason, count in sorted(report.skipped_by_reason().items()):
+        table.add_row(f"skipped: {reason}", str(count))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)

@@ -1,0 +1,51 @@
+"""The ingested corpus on disk: ``data/corpus/documents.jsonl``, one document record a line, append-only.
+
+Appends are one write per ingest run followed by fsync; a run killed mid-write can leave at most one unterminated
+last line, which readers skip with a warning instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import NewsspanError
+from corpus.paths import corpus_file
+
+
+def read_documents(path: Path | None = None) -> Iterator[dict[str, Any]]:
+    """Every document of the corpus, in ingest order."""
+    path = path or corpus_file()
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.endswith(b"\n"):
+                break  # an interrupted append; everything before it is intact
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as error:
+                raise NewsspanError(
+                    f"corpus file is corrupt ({error.msg})",
+                    where=f"{path}:{number}",
+                    hint="restore it from a backup or re-ingest the articles into a fresh project",
+                ) from None
+
+
+def append_documents(documents: Iterable[dict[str, Any]], path: Path | None = None) -> int:
+    """Append documents in one write and fsync; returns how many were written."""
+    path = path or corpus_file()
+    payload = b"".join(
+        json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" for document in documents
+    )
+    if not payload:
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return payload.count(b"\n")

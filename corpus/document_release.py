@@ -1,0 +1,100 @@
+"""The documents release: the ingested corpus as the ``documents`` config of a versioned dataset."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from corpus.card import card_header
+from corpus.corpus_file import read_documents
+from corpus.errors import NewsspanError
+from corpus.features import document_features
+from corpus.paths import corpus_file
+from corpus.release import BuildStats, ReleaseConfig, build_release
+from corpus.splits import DEFAULT_SALT, assign_split, story_key
+
+DOCUMENTS_CONFIG = "documents"
+
+
+def document_row(document: dict[str, Any], *, salt: str = DEFAULT_SALT) -> dict[str, Any]:
+    """A corpus document as a release row: metadata as JSON text, the split it belongs to."""
+    row = {key: value for key, value in document.items() if key != "metadata"}
+    row["metadata_json"] = json.dumps(document.get("metadata") or {}, ensure_ascii=False, sort_keys=True)
+    row["split"] = assign_split(story_key(document), salt=salt)
+    return row
+
+
+def _documents_card(stats: BuildStats, sources: Counter[str], features) -> str:
+    rows = stats.configs[DOCUMENTS_CONFIG].get("train", 0)
+    header = card_header(
+        stats.configs,
+        {DOCUMENTS_CONFIG: features},
+        pretty_name="newsspan corpus",
+        license="other",
+        extra={"language": ["en"], "task_categories": ["token-classification"]},
+    )
+    source_lines = "\n".join(f"- {name}: {count}" for name, count in sources.most_common()) or "- (none recorded)"
+    return f"""{header}
+# newsspan corpus v{stats.version}
+
+News articles ingested by [newsspan](https://example.invalid/newsspan), ready for span annotation.
+This release holds the **documents** config: {rows} documents, one row each, in the `train` split (the whole
+corpus). Each row's `split` column gives the train/validation/test split the document will have in annotated
+releases (a salted hash of `story_id`, else `doc_id`, so it never changes as the corpus grows).
+
+## Fields
+- `doc_id`: stable id (sha256 of the raw text); `source_id`: the id the article had in its input.
+- `text`: the cleaned text; span offsets are Python code points into it. `text_sha256`: its sha256.
+- `raw_text` and `removed`: the raw text and every range cleaning removed from it (`reason`, `start`, `end` in
+  raw-text code points), so any offset in `text` maps back to `raw_text`.
+- `title`, `source`, `published` (ISO date), `url`, `story_id`, `language`: null when not stated in the input.
+- `metadata_json`: input columns newsspan does not know, as a JSON object.
+
+## Load it
+```python
+from datasets import load_dataset
+ds = load_dataset("releases/v{stats.version}", "documents", split="train")
+```
+pandas: `pd.read_parquet("releases/v{stats.version}/data/documents", dtype_backend="pyarrow")`;
+polars: `pl.read_parquet("releases/v{stats.version}/data/documents/*.parquet")`.
+
+## Sources
+{source_lines}
+
+## Licence
+The articles remain under their publishers' terms; see the `source` and `url` fields. Use for research.
+"""
+
+
+def build_documents_release(
+    version: str,
+    *,
+    corpus: Path | None = None,
+    salt: str = DEFAULT_SALT,
+    on_rows: Callable[[int], None] | None = None,
+) -> Path:
+    """Build ``releases/vVERSION`` from the ingested corpus."""
+    path = corpus or corpus_file()
+    count = sum(1 for _ in read_documents(path))
+    if count == 0:
+        raise NewsspanError(
+            "the corpus is empty", where=str(path), hint="ingest articles first: newsspan ingest seeds/"
+        )
+    sources: Counter[str] = Counter(d.get("source") or "unknown" for d in read_documents(path))
+    features = document_features()
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for document in read_documents(path):
+            yield document_row(document, salt=salt)
+
+    config = ReleaseConfig(DOCUMENTS_CONFIG, features, {"train": rows()})
+    return build_release(
+        version,
+        [config],
+        card=lambda stats: _documents_card(stats, sources, features),
+        manifest_extra={"split_salt": salt, "documents": count},
+        on_rows=on_rows,
+    )

@@ -1,0 +1,302 @@
+"""Immutable, versioned dataset releases that ``datasets.load_dataset`` reads offline.
+
+A release is built in a temporary folder beside ``releases/`` and renamed into place only when complete, so a
+build killed at any moment leaves no release folder and ``LATEST`` untouched. Files of a published release are
+never rewritten (``datasets`` caches local folders by path and modification time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus.errors import NewsspanError
+from corpus.paths import releases_dir
+from corpus.semver import parse_version, version_key
+
+ROW_GROUP_ROWS = 2_000
+MANIFEST = "MANIFEST.json"
+LATEST = "LATEST"
+_BUILDING_PREFIX = ".building-v"
+# Test hook: seconds to sleep after the data files are written, before publishing (to kill a build halfway).
+_PAUSE_ENV = "NEWSSPAN_TEST_PAUSE_BEFORE_PUBLISH"
+
+
+@dataclass
+class ReleaseConfig:
+    """One dataset config of a release: its features and its rows per split (iterables, streamed to disk)."""
+
+    name: str
+    features: datasets.Features
+    splits: dict[str, Iterable[dict[str, Any]]]
+    description: str = ""
+
+
+@dataclass
+class WrittenFile:
+    path: str
+    rows: int | None
+    sha256: str = ""
+    bytes: int = 0
+
+
+@dataclass
+class BuildStats:
+    """What was written, for the manifest and the dataset card."""
+
+    version: str
+    configs: dict[str, dict[str, int]] = field(default_factory=dict)  # config -> split -> rows
+    files: list[WrittenFile] = field(default_factory=list)
+
+
+def release_path(version: str) -> Path:
+    return releases_dir() / f"v{parse_version(version)}"
+
+
+def list_versions() -> list[str]:
+    """Published versions, oldest first."""
+    root = releases_dir()
+    if not root.is_dir():
+        return []
+    found = []
+    for child in root.iterdir():
+        if child.is_dir() and child.name.startswith("v") and (child / MANIFEST).is_file():
+            with contextlib.suppress(NewsspanError):
+                found.append(parse_version(child.name))
+    return sorted(found, key=version_key)
+
+
+def latest_version() -> str | None:
+    """The version named by ``releases/LATEST`` (falls back to the newest folder if LATEST is missing)."""
+    pointer = releases_dir() / LATEST
+    if pointer.is_file():
+        return parse_version(pointer.read_text().strip())
+    versions = list_versions()
+    return versions[-1] if versions else None
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def write_parquet(
+    path: Path,
+    rows: Iterable[dict[str, Any]],
+    features: datasets.Features,
+    on_rows: Callable[[int], None] | None = None,
+) -> int:
+    """Stream rows into one zstd Parquet file whose schema metadata carries the ``datasets`` features."""
+    schema = features.arrow_schema
+    count = 0
+    writer: pq.ParquetWriter | None = None
+    try:
+        for batch in _batches(rows, ROW_GROUP_ROWS):
+            encoded = features.encode_batch({name: [row.get(name) for row in batch] for name in features})
+            table = pa.Table.from_pydict(encoded, schema=schema)
+            if writer is None:
+                writer = pq.ParquetWriter(path, schema, compression="zstd")
+            writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+            count += len(batch)
+            if on_rows:
+                on_rows(len(batch))
+    finally:
+        if writer is not None:
+            writer.close()
+    return count
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    for directory in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_stale_builds(root: Path) -> None:
+    """Delete temporary folders left by builds that were killed (their process is gone)."""
+    for child in root.glob(f"{_BUILDING_PREFIX}*"):
+        pid_text = child.name.rsplit("-", 1)[-1]
+        alive = False
+        if pid_text.isdigit():
+            try:
+                os.kill(int(pid_text), 0)
+                alive = int(pid_text) != os.getpid()
+            except OSError:
+                alive = False
+        if not alive:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def write_latest(version: str) -> None:
+    """Point ``releases/LATEST`` at the newest published version, atomically."""
+    root = releases_dir()
+    newest = max([*list_versions(), version], key=version_key)
+    temporary = root / f".{LATEST}.{os.getpid()}.tmp"
+    temporary.write_text(newest + "\n")
+    with temporary.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, root / LATEST)
+
+
+def build_release(
+    version: str,
+    configs: list[ReleaseConfig],
+    *,
+    card: Callable[[BuildStats], str],
+    manifest_extra: dict[str, Any] | None = None,
+    on_rows: Callable[[int], None] | None = None,
+) -> Path:
+    """Write ``releases/vVERSION`` atomically: Parquet per config and split, the card, the manifest, LATEST."""
+    version = parse_version(version)
+    final = release_path(version)
+    if final.exists():
+        raise NewsspanError(
+            f"release v{version} already exists and releases are immutable",
+            where=str(final),
+            hint="build a new version (e.g. bump the patch number)",
+        )
+    root = releases_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(root)
+    building = root / f"{_BUILDING_PREFIX}{version}-{os.getpid()}"
+    building.mkdir()
+    try:
+        stats = BuildStats(version=version)
+        for config in configs:
+            split_rows: dict[str, int] = {}
+            for split, rows in config.splits.items():
+                relative = f"data/{config.name}/{split}-00000-of-00001.parquet"
+                target = building / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                count = write_parquet(target, rows, config.features, on_rows)
+                if count:
+                    split_rows[split] = count
+                    stats.files.append(WrittenFile(relative, count))
+            stats.configs[config.name] = split_rows
+        (building / "README.md").write_text(card(stats), encoding="utf-8")
+        stats.files.append(WrittenFile("README.md", None))
+        for written in stats.files:
+            written.sha256 = _sha256_file(building / written.path)
+            written.bytes = (building / written.path).stat().st_size
+        manifest = {
+            "name": "newsspan",
+            "version": version,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "supersedes": [v for v in list_versions() if version_key(v) < version_key(version)],
+            "configs": stats.configs,
+            "files": [written.__dict__ for written in stats.files],
+            **(manifest_extra or {}),
+        }
+        (building / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        _fsync_tree(building)
+        if pause := os.environ.get(_PAUSE_ENV):
+            time.sleep(float(pause))
+        os.rename(building, final)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    write_latest(version)
+    return final
+
+
+def verify_release(version: str) -> list[str]:
+    """Re-hash every file of a release; return one sentence per missing, changed or unlisted file."""
+    path = release_path(version)
+    manifest_path = path / MANIFEST
+    if not manifest_path.is_file():
+        raise NewsspanError(
+            f"release v{parse_version(version)} has no {MANIFEST}",
+            where=str(path),
+            hint="list releases with 'newsspan release list'",
+        )
+    manifest = json.loads(manifest_path.read_text())
+    problems = []
+    listed = set()
+    for entry in manifest["files"]:
+        listed.add(entry["path"])
+        target = path / entry["path"]
+        if not target.is_file():
+            problems.append(f"{entry['path']}: missing")
+        elif (actual := _sha256_file(target)) != entry["sha256"]:
+            problems.append(f"{entry['path']}: sha256 {actual[:12]}… does not match the manifest's {entry['sha256'][:12]}…")
+    for file in path.rglob("*"):
+        relative = file.relative_to(path).as_posix()
+        if file.is_file() and relative != MANIFEST and relative not in listed:
+            problems.append(f"{relative}: not listed in the manifest")
+    return problems
+
+
+@dataclass
+class Release:
+    """A published release folder."""
+
+    version: str
+    path: Path
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return json.loads((self.path / MANIFEST).read_text())
+
+    def table(self, config: str, split: str | None = None) -> pa.Table:
+        """All rows of a config (optionally one split) as an Arrow table."""
+        files = sorted((self.path / "data" / config).glob(f"{split or '*'}-*.parquet"))
+        if not files:
+            raise NewsspanError(f"release v{self.version} has no config '{config}'", where=str(self.path))
+        return pa.concat_tables(pq.read_table(file) for file in files)
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The release's document records (docs/contracts.md), ``metadata`` decoded."""
+        rows = self.table("documents").to_pylist()
+        for row in rows:
+            row["metadata"] = json.loads(row.pop("metadata_json") or "{}")
+        return rows
+
+
+def open_release(version: str | None = None) -> Release:
+    """A published release (the LATEST one when ``version`` is None), or a clear error."""
+    chosen = parse_version(version) if version else latest_version()
+    if chosen is None:
+        raise NewsspanError(
+            f"no release in {releases_dir()}",
+            hint="run 'newsspan ingest seeds/' then 'newsspan release build 0.1.0' (or 'make run')",
+        )
+    path = release_path(chosen)
+    if not (path / MANIFEST).is_file():
+        raise NewsspanError(
+            f"release v{chosen} does not exist", where=str(path), hint="list releases with 'newsspan release list'"
+        )
+    return Release(chosen, path)
