@@ -2,4 +2,7 @@
 
 pytest_plugins = [
     "tests.project_fixtures",
+    "tests.store_fixtures",
+    "tests.browser_fixtures",
+    "tests.hub_fixtures",
 ]

@@ -15,8 +15,14 @@ _LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("reader poll", re.compile(r"(?i)how did you feel after reading this (news|article|story)\??")),
     ("reader poll", re.compile(r"(?i)(was this (article|story) helpful|rate this (article|story))\??")),
     ("image caption", re.compile(r"(?i)open image in gallery\b.*")),
-    ("share widget", re.compile(r"(?i)((share|tweet|like|email|print|copy link|comments?)\s*[|·•]?\s*){1,8}")),
-    ("share widget", re.compile(r"(?i)(share (this|on) (article|story|facebook|twitter|x|whatsapp|linkedin).*)")),
+    (
+        "share widget",
+        re.compile(r"(?i)((share|tweet|like|email|print|copy link|comments?)\s*[|·•]?\s*){1,8}"),
+    ),
+    (
+        "share widget",
+        re.compile(r"(?i)(share (this|on) (article|story|facebook|twitter|x|whatsapp|linkedin).*)"),
+    ),
     ("subscription banner", re.compile(r"(?i)(subscribe|sign up) (now|today|to our newsletter).{0,80}")),
 ]
 

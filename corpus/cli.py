@@ -16,11 +16,13 @@ app = typer.Typer(
 
 # Each area adds its commands here (one line each); keep the order of the story:
 # raw article -> document -> release -> annotation -> export.
-from corpus import cli_ingest, cli_release  # noqa: E402
+from corpus import cli_hub, cli_ingest, cli_release, cli_schema  # noqa: E402
 
 cli_ingest.register(app)
 cli_release.register(app)
 # -- registrations of later areas below --
+cli_hub.register(app)
+cli_schema.register(app)
 
 
 def main() -> None:

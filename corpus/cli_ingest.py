@@ -15,9 +15,12 @@ from corpus.paths import corpus_file
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help=".txt files, directories of them, .jsonl or .csv files.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help=".txt files, directories of them, .jsonl or .csv files.")
+    ],
     clean: Annotated[
-        bool, typer.Option("--clean/--no-clean", help="Remove web boilerplate lines (recorded as provenance).")
+        bool,
+        typer.Option("--clean/--no-clean", help="Remove web boilerplate lines (recorded as provenance)."),
     ] = True,
 ) -> None:
     """Ingest news articles into the project's corpus (data/corpus/documents.jsonl)."""
@@ -40,7 +43,9 @@ def _print_report(report: IngestReport) -> None:
     for problem in report.problems:
         err_console.print(f"[yellow]skipped[/] {problem.message}", highlight=False, soft_wrap=True)
     for where, doc_id in report.duplicates:
-        console.print(f"[dim]duplicate[/] {where}: same text as document {doc_id}, stored once", highlight=False)
+        console.print(
+            f"[dim]duplicate[/] {where}: same text as document {doc_id}, stored once", highlight=False
+        )
     table = Table(title=f"Ingest into {corpus_file()}", show_lines=False)
     table.add_column("outcome")
     table.add_column("count", justify="right")

@@ -14,7 +14,9 @@ from corpus.document_release import build_documents_release
 from corpus.release import latest_version, list_versions, open_release, verify_release
 from corpus.semver import parse_version
 
-release_app = typer.Typer(help="Build, verify, list and push versioned dataset releases.", no_args_is_help=True)
+release_app = typer.Typer(
+    help="Build, verify, list and push versioned dataset releases.", no_args_is_help=True
+)
 
 
 @release_app.command("build")
@@ -45,8 +47,10 @@ def verify(version: Annotated[str, typer.Argument(help="The release to check, e.
     if problems:
         for problem in problems:
             err_console.print(f"[red]mismatch[/] v{parse_version(version)}/{problem}", highlight=False)
-        err_console.print(f"[bold red]error:[/] release v{parse_version(version)} fails verification "
-                          "— do not use it; rebuild it under a new version from the corpus")
+        err_console.print(
+            f"[bold red]error:[/] release v{parse_version(version)} fails verification "
+            "— do not use it; rebuild it under a new version from the corpus"
+        )
         raise typer.Exit(1)
     files = len(open_release(version).manifest["files"])
     console.print(f"v{parse_version(version)}: all {files} files match the manifest")
@@ -59,8 +63,12 @@ def list_releases() -> None:
     table = Table("version", "documents", "created", "latest")
     for version in list_versions():
         manifest = open_release(version).manifest
-        table.add_row(version, str(manifest.get("documents", "")), manifest["created_at"],
-                      "*" if version == latest else "")
+        table.add_row(
+            version,
+            str(manifest.get("documents", "")),
+            manifest["created_at"],
+            "*" if version == latest else "",
+        )
     console.print(table)
 
 

@@ -23,7 +23,8 @@ def fail(error: NewsspanError) -> None:
 def run_cli(app: typer.Typer) -> None:
     """Run the app, turning NewsspanError anywhere below into a clear message instead of a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the exit code of typer.Exit in this mode
+        sys.exit(code if isinstance(code, int) else 0)
     except NewsspanError as error:
         err_console.print(f"[bold red]error:[/] {error.message}", highlight=False, soft_wrap=True)
         sys.exit(1)

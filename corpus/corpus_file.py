@@ -39,7 +39,8 @@ def append_documents(documents: Iterable[dict[str, Any]], path: Path | None = No
     """Append documents in one write and fsync; returns how many were written."""
     path = path or corpus_file()
     payload = b"".join(
-        json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" for document in documents
+        json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+        for document in documents
     )
     if not payload:
         return 0

@@ -14,6 +14,8 @@ from corpus.errors import NewsspanError
 from corpus.features import document_features
 from corpus.paths import corpus_file
 from corpus.release import BuildStats, ReleaseConfig, build_release
+from corpus.scheme import SCHEMA_VERSION
+from corpus.semver import parse_version
 from corpus.splits import DEFAULT_SALT, assign_split, story_key
 
 DOCUMENTS_CONFIG = "documents"
@@ -36,7 +38,9 @@ def _documents_card(stats: BuildStats, sources: Counter[str], features) -> str:
         license="other",
         extra={"language": ["en"], "task_categories": ["token-classification"]},
     )
-    source_lines = "\n".join(f"- {name}: {count}" for name, count in sources.most_common()) or "- (none recorded)"
+    source_lines = (
+        "\n".join(f"- {name}: {count}" for name, count in sources.most_common()) or "- (none recorded)"
+    )
     return f"""{header}
 # newsspan corpus v{stats.version}
 
@@ -77,6 +81,7 @@ def build_documents_release(
     on_rows: Callable[[int], None] | None = None,
 ) -> Path:
     """Build ``releases/vVERSION`` from the ingested corpus."""
+    version = parse_version(version)
     path = corpus or corpus_file()
     count = sum(1 for _ in read_documents(path))
     if count == 0:
@@ -95,6 +100,6 @@ def build_documents_release(
         version,
         [config],
         card=lambda stats: _documents_card(stats, sources, features),
-        manifest_extra={"split_salt": salt, "documents": count},
+        manifest_extra={"schema_version": SCHEMA_VERSION, "split_salt": salt, "documents": count},
         on_rows=on_rows,
     )

@@ -22,7 +22,9 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 # Wire-service dateline: "MOSCOW, May 8 (Xinhua) --".
-_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][a-z]+\.?\s+\d{1,2}\s+\((?P<outlet>[A-Z][\w .&-]{1,40})\)\s+(--|—|–)")
+_WIRE_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]+,\s+[A-Z][a-z]+\.?\s+\d{1,2}\s+\((?P<outlet>[A-Z][\w .&-]{1,40})\)\s+(--|—|–)"
+)
 _SOURCE_LINE = re.compile(r"^\s*(?:source|outlet|publisher)\s*:\s*(?P<outlet>.{2,60}?)\s*$", re.IGNORECASE)
 # Outlets name themselves in their own fund-raising banners ("The Independent is trusted by ...").
 _BANNER_OUTLET = re.compile(
@@ -66,7 +68,7 @@ def _looks_like_title(line: str, next_line: str | None) -> bool:
     stripped = line.strip()
     words = stripped.split()
     return (
-        3 <= len(words)
+        len(words) >= 3
         and len(stripped) <= _TITLE_MAX
         and stripped[-1] not in '.!?:;,"”’'
         and not stripped.isupper()

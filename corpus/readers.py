@@ -68,14 +68,16 @@ def decode_utf8(data: bytes, where: str) -> str | Problem:
     except UnicodeDecodeError as error:
         return Problem(
             f"{where}:{_line_of(data, error.start)}",
-            f"invalid UTF-8 at byte {error.start} ({data[error.start:error.start + 1]!r})",
+            f"invalid UTF-8 at byte {error.start} ({data[error.start : error.start + 1]!r})",
             "re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
         )
 
 
 def _check_text(text: object, where: str) -> str | Problem:
     if not isinstance(text, str):
-        return Problem(where, f"'text' must be a string, got {type(text).__name__}", "put the article text in 'text'")
+        return Problem(
+            where, f"'text' must be a string, got {type(text).__name__}", "put the article text in 'text'"
+        )
     if "\x00" in text:
         return Problem(where, "text contains a NUL character", "remove binary content from the text")
     if not text.strip():
@@ -135,10 +137,14 @@ def read_jsonl(path: Path) -> Iterator[Item]:
         try:
             row = json.loads(decoded)
         except json.JSONDecodeError as error:
-            yield Problem(where, f"not valid JSON ({error.msg} at column {error.colno})", "one JSON object a line")
+            yield Problem(
+                where, f"not valid JSON ({error.msg} at column {error.colno})", "one JSON object a line"
+            )
             continue
         if not isinstance(row, dict):
-            yield Problem(where, f"a line must be a JSON object, got {type(row).__name__}", "one JSON object a line")
+            yield Problem(
+                where, f"a line must be a JSON object, got {type(row).__name__}", "one JSON object a line"
+            )
             continue
         if "text" not in row:
             yield Problem(where, "the object has no 'text' field", "add the article text as 'text'")
@@ -160,7 +166,9 @@ def read_csv(path: Path) -> Iterator[Item]:
         for row in reader:
             where = f"{path}:{reader.line_num}"
             if None in row:
-                yield Problem(where, "the row has more fields than the header", "quote fields that contain commas")
+                yield Problem(
+                    where, "the row has more fields than the header", "quote fields that contain commas"
+                )
                 continue
             yield _from_row(dict(row), where)
     except csv.Error as error:
@@ -174,9 +182,13 @@ def read_inputs(paths: list[Path]) -> Iterator[Item]:
     """Every article from the given files and directories (directories: their supported files, sorted)."""
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
             if not files:
-                yield Problem(str(path), "the directory holds no .txt, .jsonl or .csv files", "point at article files")
+                yield Problem(
+                    str(path), "the directory holds no .txt, .jsonl or .csv files", "point at article files"
+                )
             for file in files:
                 yield from _read_file(file)
         elif path.is_file():

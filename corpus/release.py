@@ -252,7 +252,9 @@ def verify_release(version: str) -> list[str]:
         if not target.is_file():
             problems.append(f"{entry['path']}: missing")
         elif (actual := _sha256_file(target)) != entry["sha256"]:
-            problems.append(f"{entry['path']}: sha256 {actual[:12]}… does not match the manifest's {entry['sha256'][:12]}…")
+            problems.append(
+                f"{entry['path']}: sha256 {actual[:12]}… does not match the manifest's {entry['sha256'][:12]}…"
+            )
     for file in path.rglob("*"):
         relative = file.relative_to(path).as_posix()
         if file.is_file() and relative != MANIFEST and relative not in listed:
@@ -297,6 +299,8 @@ def open_release(version: str | None = None) -> Release:
     path = release_path(chosen)
     if not (path / MANIFEST).is_file():
         raise NewsspanError(
-            f"release v{chosen} does not exist", where=str(path), hint="list releases with 'newsspan release list'"
+            f"release v{chosen} does not exist",
+            where=str(path),
+            hint="list releases with 'newsspan release list'",
         )
     return Release(chosen, path)

@@ -63,7 +63,9 @@ def test_seed_004_loses_banner_and_gallery_captions_with_provenance():
     assert "“Chinese-Russian relations have stood the test of international changes" in text
 
 
-@pytest.mark.parametrize("name", ["000_46119d9713d60ee1.txt", "002_12ea12832b4987f9.txt", "003_cfc91fdb116e99e3.txt"])
+@pytest.mark.parametrize(
+    "name", ["000_46119d9713d60ee1.txt", "002_12ea12832b4987f9.txt", "003_cfc91fdb116e99e3.txt"]
+)
 def test_clean_seeds_are_left_alone(name):
     raw = _raw(SEEDS / name)
     assert apply_removals(raw, find_boilerplate(raw)) == raw.strip()

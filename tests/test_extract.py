@@ -26,7 +26,9 @@ def test_seed_004_date_marker_and_outlet():
     assert document["title"] is None
 
 
-@pytest.mark.parametrize("name", ["000_46119d9713d60ee1.txt", "002_12ea12832b4987f9.txt", "003_cfc91fdb116e99e3.txt"])
+@pytest.mark.parametrize(
+    "name", ["000_46119d9713d60ee1.txt", "002_12ea12832b4987f9.txt", "003_cfc91fdb116e99e3.txt"]
+)
 def test_seeds_without_metadata_stay_null(name):
     document = _document(name)
     assert (document["title"], document["source"], document["published"]) == (None, None, None)

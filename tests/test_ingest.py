@@ -34,11 +34,15 @@ def test_same_text_twice_is_a_duplicate_stored_once(project, tmp_path):
 def test_jsonl_and_csv_keep_unknown_columns_as_metadata(project, tmp_path):
     jsonl = tmp_path / "articles.jsonl"
     jsonl.write_text(
-        json.dumps({"id": "a1", "text": ARTICLE, "title": "Talks", "published": "2025-05-08", "desk": "world"})
+        json.dumps(
+            {"id": "a1", "text": ARTICLE, "title": "Talks", "published": "2025-05-08", "desk": "world"}
+        )
         + "\n"
     )
     csv_file = tmp_path / "articles.csv"
-    csv_file.write_text('id,text,source,story_id,wordcount\nc1,"Another article, with a comma.",Reuters,s9,6\n')
+    csv_file.write_text(
+        'id,text,source,story_id,wordcount\nc1,"Another article, with a comma.",Reuters,s9,6\n'
+    )
     report = ingest_paths([jsonl, csv_file])
     assert not report.problems
     first, second = report.ingested
@@ -60,7 +64,11 @@ def test_crlf_becomes_lf_and_nothing_else_changes(project, tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("latin1.txt", "Caf\xe9 society\nsecond line \xff".encode("latin-1"), "latin1.txt:1: invalid UTF-8 at byte 3"),
+        (
+            "latin1.txt",
+            "Caf\xe9 society\nsecond line \xff".encode("latin-1"),
+            "latin1.txt:1: invalid UTF-8 at byte 3",
+        ),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary.txt:3: contains a NUL byte at byte 8"),
         ("empty.txt", b"", "empty.txt: the article is empty or whitespace only"),
         ("blank.txt", b"  \n\t\n", "blank.txt: the article is empty or whitespace only"),
@@ -106,7 +114,10 @@ def test_bad_jsonl_rows_name_their_line(project, tmp_path):
 def test_missing_path_and_unsupported_type(project, tmp_path):
     (tmp_path / "notes.docx").write_bytes(b"PK")
     report = ingest_paths([tmp_path / "nope.txt", tmp_path / "notes.docx"])
-    assert [p.reason for p in report.problems] == ["no such file or directory", "unsupported file type '.docx'"]
+    assert [p.reason for p in report.problems] == [
+        "no such file or directory",
+        "unsupported file type '.docx'",
+    ]
 
 
 def test_no_clean_keeps_the_raw_text(project):
