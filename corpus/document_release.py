@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 from corpus.card import card_header
 from corpus.corpus_file import read_documents
 from corpus.errors import NewsspanError
-from corpus.features import document_features
+from corpus.features import document_features, document_row
 from corpus.paths import corpus_file
 from corpus.release import BuildStats, ReleaseConfig, build_release
 from corpus.scheme import SCHEMA_VERSION
@@ -21,12 +20,9 @@ from corpus.splits import DEFAULT_SALT, assign_split, story_key
 DOCUMENTS_CONFIG = "documents"
 
 
-def document_row(document: dict[str, Any], *, salt: str = DEFAULT_SALT) -> dict[str, Any]:
-    """A corpus document as a release row: metadata as JSON text, the split it belongs to."""
-    row = {key: value for key, value in document.items() if key != "metadata"}
-    row["metadata_json"] = json.dumps(document.get("metadata") or {}, ensure_ascii=False, sort_keys=True)
-    row["split"] = assign_split(story_key(document), salt=salt)
-    return row
+def release_row(document: dict[str, Any], *, salt: str = DEFAULT_SALT) -> dict[str, Any]:
+    """A corpus document as a release row, with the split it belongs to."""
+    return {**document_row(document), "split": assign_split(story_key(document), salt=salt)}
 
 
 def _documents_card(stats: BuildStats, sources: Counter[str], features) -> str:
@@ -93,7 +89,7 @@ def build_documents_release(
 
     def rows() -> Iterator[dict[str, Any]]:
         for document in read_documents(path):
-            yield document_row(document, salt=salt)
+            yield release_row(document, salt=salt)
 
     config = ReleaseConfig(DOCUMENTS_CONFIG, features, {"train": rows()})
     return build_release(
