@@ -23,6 +23,9 @@ cli_release.register(app)
 # -- registrations of later areas below --
 cli_hub.register(app)
 cli_schema.register(app)
+from workbench import cli_store  # noqa: E402
+
+cli_store.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,281 @@
+"""Interchange: JSONL, Label Studio and brat round trips over the five seeds, and per-record errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.store_fixtures import PASSWORD
+from workbench.store import CLI_USER, ImportFailed
+from workbench.store.interchange import (
+    codepoint_offset,
+    records_to_brat,
+    records_to_labelstudio,
+    utf16_offset,
+)
+
+
+def seed_records(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Records of all four labels on one seed, found by phrase: actors (one linked as speaker), a number,
+    a claim and a framing passage; attributes of every type (enum, boolean, list, number, free text)."""
+    text, doc_id = document["text"], document["doc_id"]
+
+    def at(start: int, end: int, label: str, attributes: dict, **extra: Any) -> dict:
+        return {
+            "doc_id": doc_id,
+            "start": start,
+            "end": end,
+            "label": label,
+            "attributes": attributes,
+            **extra,
+        }
+
+    xi = text.index("Xi")
+    putin = text.index("Putin")
+    number = re.search(r"\d[\d,.]*\d|\d", text)
+    sentences = [m for m in re.finditer(r"[A-Z][^.\n“”]{30,200}\.", text)]
+    claim, framing = sentences[1], sentences[2]
+    return [
+        at(
+            xi,
+            xi + 2,
+            "actor",
+            {"type": "PER", "mention": "name", "entity_id": ["xi_jinping"], "metonymy": False},
+            id="xi",
+        ),
+        at(
+            putin,
+            putin + 5,
+            "actor",
+            {"type": "PER", "mention": "name", "entity_id": ["vladimir_putin"]},
+            id="putin",
+        ),
+        at(number.start(), number.end(), "number", {"value": 7, "bound": "about", "kind": "other"}, id="n1"),
+        at(
+            claim.start(),
+            claim.end() - 1,
+            "claim",
+            {
+                "speaker": "xi",
+                "attribution": "indirect",
+                "kind": "factual",
+                "check_worthy": True,
+                "cue": "said so",
+            },
+            id="c1",
+            links=[{"role": "about", "target": "putin"}],
+        ),
+        at(framing.start(), framing.end() - 1, "framing", {"frame": "Political", "voice": "outlet"}, id="f1"),
+    ]
+
+
+def comparable(records: list[dict[str, Any]]) -> list[tuple]:
+    """Records without ids, annotator and timestamps; links compared by the target's offsets."""
+    by_id = {(r["doc_id"], r["id"]): (r["start"], r["end"]) for r in records}
+
+    def resolve(doc_id: str, value: Any) -> Any:
+        return by_id.get((doc_id, value), value) if isinstance(value, str) else value
+
+    rows = []
+    for r in records:
+        attributes = {k: resolve(r["doc_id"], v) for k, v in r["attributes"].items()}
+        links = [(link["role"], resolve(r["doc_id"], link["target"])) for link in r.get("links") or []]
+        rows.append(
+            (
+                r["doc_id"],
+                r["start"],
+                r["end"],
+                r["span_text"],
+                r["label"],
+                json.dumps(attributes, sort_keys=True),
+                tuple(links),
+                r["text_sha256"],
+                r["schema_version"],
+            )
+        )
+    return sorted(rows)
+
+
+@pytest.fixture
+def loaded(store, seed_documents):
+    store.load_documents(CLI_USER, seed_documents, release="0.1.0")
+    for name in ("ana", "ben", "carl"):
+        store.create_user(CLI_USER, name, "annotator", PASSWORD)
+    return store
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_utf16_offsets_round_trip_with_astral_characters() -> None:
+    text = "a😀b👩‍👩‍👧c"
+    for index in range(len(text) + 1):
+        assert codepoint_offset(text, utf16_offset(text, index)) == index
+    assert utf16_offset(text, 2) == 3 and codepoint_offset(text, 2) is None  # inside the surrogate pair
+
+
+def test_seed_records_round_trip_through_jsonl_labelstudio_and_brat(loaded, seed_documents, tmp_path) -> None:
+    store = loaded
+    records = [r for d in seed_documents for r in seed_records(d)]
+    # JSONL in: minimal records (no span_text, text_sha256, schema_version: filled and checked)
+    report = store.import_file(CLI_USER, write_jsonl(tmp_path / "in.jsonl", records), annotator="ana")
+    assert report.imported == 25 and report.errors == []
+    ana = store.export_records(CLI_USER)
+    assert len(ana) == 25 and {r["annotator"] for r in ana} == {"ana"}
+    assert {r["label"] for r in ana} == {"actor", "claim", "number", "framing"}
+    for r in ana:
+        assert (
+            seed_documents[[d["doc_id"] for d in seed_documents].index(r["doc_id"])]["text"][
+                r["start"] : r["end"]
+            ]
+            == r["span_text"]
+        )
+
+    # JSONL out and in again: identical, so nothing to do
+    store.export_file(CLI_USER, tmp_path / "out.jsonl", "jsonl")
+    again = store.import_file(CLI_USER, tmp_path / "out.jsonl", annotator="ana")
+    assert (again.imported, again.unchanged) == (0, 25)
+
+    # Label Studio out -> in as ben: the same records (ids renamed where ana already uses them)
+    store.export_file(CLI_USER, tmp_path / "ls.json", "labelstudio")
+    tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    assert len(tasks) == 5 and all(t["annotations"][0]["result"][0]["type"] == "labels" for t in tasks)
+    report = store.import_file(CLI_USER, tmp_path / "ls.json", annotator="ben", fmt="labelstudio")
+    assert report.imported == 25, report.errors
+    ben = [r for r in store.export_records(CLI_USER) if r["annotator"] == "ben"]
+    assert comparable(ben) == comparable(ana)
+
+    # brat standoff, one .ann + .txt per seed named by source_id -> in as carl
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    for document in seed_documents:
+        mine = [r for r in ana if r["doc_id"] == document["doc_id"]]
+        (brat / f"{document['source_id']}.ann").write_text(
+            records_to_brat(mine, {"speaker"}), encoding="utf-8"
+        )
+        (brat / f"{document['source_id']}.txt").write_text(document["text"], encoding="utf-8")
+    report = store.import_file(CLI_USER, brat, annotator="carl")
+    assert report.imported == 25, report.errors
+    carl = [r for r in store.export_records(CLI_USER) if r["annotator"] == "carl"]
+    assert comparable(carl) == comparable(ana)
+
+
+def test_labelstudio_offsets_are_utf16(loaded, seed_documents, tmp_path) -> None:
+    document = {**seed_documents[0], "text": "Xi 😀 met Putin 👩‍👩‍👧 today.", "doc_id": "0123456789abcdef"}
+    import hashlib
+
+    document["text_sha256"] = hashlib.sha256(document["text"].encode()).hexdigest()
+    loaded.load_documents(CLI_USER, [document])
+    start = document["text"].index("Putin")
+    record = {
+        "doc_id": document["doc_id"],
+        "start": start,
+        "end": start + 5,
+        "label": "actor",
+        "id": "p",
+        "attributes": {"type": "PER", "mention": "name"},
+        "span_text": "Putin",
+        "annotator": "ana",
+        "text_sha256": document["text_sha256"],
+        "created_at": "2025-01-01T00:00:00Z",
+        "schema_version": "1.0.0",
+    }
+    tasks = records_to_labelstudio([record], {document["doc_id"]: document}, {})
+    value = tasks[0]["annotations"][0]["result"][0]["value"]
+    assert (value["start"], value["end"]) == (start + 1, start + 6)  # the emoji counts 2 in JavaScript
+    (tmp_path / "ls.json").write_text(json.dumps(tasks), encoding="utf-8")
+    assert loaded.import_file(CLI_USER, tmp_path / "ls.json", annotator="ana").imported == 1
+    assert loaded.export_records(CLI_USER)[0]["start"] == start
+
+
+def test_bad_records_get_per_record_errors_with_file_and_line(loaded, seed_documents, tmp_path) -> None:
+    store = loaded
+    good = seed_records(seed_documents[0])
+    bad_offsets = {
+        **good[0],
+        "id": "bad1",
+        "start": good[0]["start"] + 1,
+        "end": good[0]["end"] + 1,
+        "span_text": "Xi",
+    }
+    unknown_label = {**good[1], "id": "bad2", "label": "person"}
+    unknown_doc = {**good[2], "id": "bad3", "doc_id": "ffffffffffffffff"}
+    lines = [good[0], bad_offsets, good[1], unknown_label, unknown_doc, good[2]]
+    path = write_jsonl(tmp_path / "mixed.jsonl", lines)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    with pytest.raises(ImportFailed) as failure:
+        store.import_file(CLI_USER, path, annotator="ana")
+    errors = failure.value.errors
+    assert any(e.startswith(f"{path}:2: span_text") for e in errors), errors
+    assert any(e.startswith(f"{path}:4: label") and "person" in e for e in errors), errors
+    assert any(e.startswith(f"{path}:5: unknown document 'ffffffffffffffff'") for e in errors), errors
+    assert any(e.startswith(f"{path}:7: not valid JSON") for e in errors), errors
+    assert len(errors) == 4
+    assert store.export_records(CLI_USER) == []  # nothing imported without --partial
+
+    report = store.import_file(CLI_USER, path, annotator="ana", partial=True)
+    assert report.imported == 3 and len(report.errors) == 4
+    assert sorted(r["id"] for r in store.export_records(CLI_USER)) == ["n1", "putin", "xi"]
+
+
+def test_partial_import_drops_a_claim_whose_speaker_was_bad(loaded, seed_documents, tmp_path) -> None:
+    records = seed_records(seed_documents[0])
+    records[0]["label"] = "actress"  # the claim's speaker "xi" is now bad, so the claim cannot link to it
+    path = write_jsonl(tmp_path / "speaker.jsonl", records)
+    report = loaded.import_file(CLI_USER, path, annotator="ana", partial=True)
+    assert {r["label"] for r in loaded.export_records(CLI_USER)} == {"actor", "number", "framing"}
+    assert any(":1: label" in e for e in report.errors) and any(
+        ":4: attributes.speaker" in e for e in report.errors
+    )
+
+
+def test_labelstudio_and_brat_errors(loaded, seed_documents, tmp_path) -> None:
+    store = loaded
+    document = seed_documents[0]
+    records = seed_records(document)
+    for r in records:
+        r.update(
+            span_text=document["text"][r["start"] : r["end"]],
+            annotator="ana",
+            text_sha256=document["text_sha256"],
+            created_at="2025-01-01T00:00:00Z",
+            schema_version="1.0.0",
+        )
+    tasks = records_to_labelstudio(records, {document["doc_id"]: document}, {})
+    tasks[0]["data"]["text"] = document["text"].replace("Xi", "Mr Xi", 1)
+    (tmp_path / "other-text.json").write_text(json.dumps(tasks, indent=1), encoding="utf-8")
+    with pytest.raises(ImportFailed, match="differs from document"):
+        store.import_file(CLI_USER, tmp_path / "other-text.json", annotator="ana")
+    tasks = records_to_labelstudio(records, {document["doc_id"]: document}, {})
+    tasks[0]["annotations"][0]["result"][0]["value"]["labels"] = ["villain"]
+    tasks[0]["annotations"][0]["result"][0]["value"]["end"] += 1
+    (tmp_path / "bad.json").write_text(json.dumps(tasks, indent=1), encoding="utf-8")
+    with pytest.raises(ImportFailed) as failure:
+        store.import_file(CLI_USER, tmp_path / "bad.json", annotator="ana")
+    assert any(
+        re.match(rf"{re.escape(str(tmp_path / 'bad.json'))}:\d+ \(task 1, region xi\): ", e)
+        for e in failure.value.errors
+    ), failure.value.errors
+    assert "villain" in failure.value.message
+
+    ann = tmp_path / f"{document['source_id']}.ann"
+    ann.write_text(
+        "T1\tactor 0 2;5 8\tXi Jin\nT2\tactor 0 3\tXi \nT3\tperson 18 20\tXi\nE1\tx:T1\n", encoding="utf-8"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        store.import_file(CLI_USER, ann, annotator="ana")
+    errors = failure.value.errors
+    assert any(e.startswith(f"{ann}:1: discontinuous span") for e in errors), errors
+    assert any(e.startswith(f"{ann}:3: label") for e in errors), errors
+    assert any(e.startswith(f"{ann}:4: unsupported brat line") for e in errors), errors
+    (tmp_path / "nowhere.ann").write_text("T1\tactor 0 2\tXi\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="unknown document 'nowhere'"):
+        store.import_file(CLI_USER, tmp_path / "nowhere.ann", annotator="ana")
+    assert store.export_records(CLI_USER) == []
