@@ -1,32 +1,24 @@
-"""The newsspan workbench (Streamlit). Until the annotation pages land it lists the latest release's documents."""
+"""The newsspan workbench: log in, then the pages your role allows (``streamlit run workbench/app.py``)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from corpus.errors import NewsspanError
-from corpus.release import open_release
+from workbench import auth
 
-st.set_page_config(page_title="newsspan", layout="wide")
-st.title("newsspan")
-try:
-    release = open_release()
-except NewsspanError as error:
-    st.error(error.message)
+st.set_page_config(page_title="newsspan", page_icon="🗞️", layout="wide")
+
+user = auth.current_user()
+if user is None:
+    auth.login_page()
     st.stop()
-st.caption(f"Release v{release.version} — {release.path}")
-documents = release.documents()
-st.dataframe(
-    [
-        {
-            "doc_id": d["doc_id"],
-            "title": d["title"] or d["text"][:80] + "…",
-            "source": d["source"],
-            "published": d["published"],
-            "characters": len(d["text"]),
-        }
-        for d in documents
-    ],
-    hide_index=True,
-    width="stretch",
-)
+
+with st.sidebar:
+    st.markdown(f"**{user.name}** · {user.role}")
+    st.button("Log out", on_click=auth.logout, key="logout")
+
+pages = [
+    st.Page("pages/annotate.py", title="Annotate", icon="✍️", default=True),
+    st.Page("pages/progress.py", title="Progress", icon="📊"),
+]
+st.navigation(pages).run()

@@ -161,6 +161,7 @@ class AssignmentsMixin(AnnotationsMixin):
             {
                 "doc_id": row.doc_id,
                 "title": row.record.get("title"),
+                "source_id": row.record.get("source_id"),
                 "status": row.status,
                 "stage": row.stage,
                 "annotations": row.annotations,

@@ -1,0 +1,28 @@
+"""Process-wide resources of the Streamlit app: one store (one engine per process), the scheme files."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from corpus.scheme import ActorRegistry, LabelSet, default_labelset, default_registry
+from workbench.store import Store, open_store
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """The store, opened (and its schema upgraded) once per server process."""
+    return open_store()
+
+
+def labelset() -> LabelSet:
+    """The project's label set (cached by the scheme module, reloaded when the file changes)."""
+    return default_labelset()
+
+
+def registry() -> ActorRegistry:
+    return default_registry()
+
+
+def label_bar(labels: LabelSet) -> list[dict]:
+    """The label bar of the span component, straight from the label set."""
+    return [{"name": label.name, "color": label.color, "hotkeys": label.hotkeys} for label in labels.labels]
