@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests import browser_helpers
 from tests.browser_fixtures import StreamlitServer, shadow_js
+from tests.browser_helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -72,71 +73,21 @@ def demo(page, demo_url: str):
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
-# A Range over the text box's text nodes for UTF-16 offsets [s, e) of the whole text.
-_RANGE_JS = (
-    """
-([s, e, select]) => {
-  const find = """
-    + shadow_js
-    + """;
-  const box = find('[data-testid="span-text"]');
-  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-  const nodes = [];
-  let total = 0;
-  while (walker.nextNode()) { nodes.push([walker.currentNode, total]); total += walker.currentNode.data.length; }
-  const at = (off) => {
-    for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= off) return [nodes[i][0], off - nodes[i][1]];
-  };
-  const [a, ao] = at(s);
-  const [b, bo] = at(e);
-  if (select) {
-    document.getSelection().setBaseAndExtent(a, ao, b, bo);
-    return null;
-  }
-  const range = document.createRange();
-  range.setStart(a, ao);
-  range.setEnd(b, bo);
-  const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
-  const first = rects[0];
-  const last = rects[rects.length - 1];
-  return {x0: first.left, y0: first.top + first.height / 2, x1: last.right, y1: last.top + last.height / 2,
-          cx: (first.left + first.right) / 2};
-}
-"""
-)
 
-
-def _u16(phrase: str, occurrence: int = 0) -> tuple[int, int]:
-    """UTF-16 offsets of a phrase in TEXT (what the browser counts), computed independently of the app."""
-    start = -1
-    for _ in range(occurrence + 1):
-        start = TEXT.index(phrase, start + 1)
-    before = len(TEXT[:start].encode("utf-16-le")) // 2
-    return before, before + len(phrase.encode("utf-16-le")) // 2
-
-
-def phrase_box(page, phrase: str) -> dict:
-    s, e = _u16(phrase)
-    return page.evaluate(_RANGE_JS, [s, e, False])
+def phrase_box(page, phrase: str, occurrence: int = 0) -> dict:
+    return browser_helpers.phrase_box(page, TEXT, phrase, occurrence)
 
 
 def select_by_js(page, phrase: str) -> None:
-    s, e = _u16(phrase)
-    page.evaluate(_RANGE_JS, [s, e, True])
+    browser_helpers.select_by_js(page, TEXT, phrase)
 
 
 def drag_select(page, phrase: str) -> None:
-    box = phrase_box(page, phrase)
-    page.mouse.move(box["x0"] + 1, box["y0"])
-    page.mouse.down()
-    page.mouse.move((box["x0"] + box["x1"]) / 2, box["y1"], steps=4)
-    page.mouse.move(box["x1"] - 1, box["y1"], steps=4)
-    page.mouse.up()
+    browser_helpers.drag_select(page, TEXT, phrase)
 
 
 def click_phrase(page, phrase: str) -> None:
-    box = phrase_box(page, phrase)
-    page.mouse.click(box["cx"], box["y0"])
+    browser_helpers.click_phrase(page, TEXT, phrase)
 
 
 def _read(page, testid: str):
@@ -149,20 +100,6 @@ def stored_spans(page) -> list[dict]:
 
 def last_event(page) -> dict | None:
     return _read(page, "last-event")
-
-
-def wait_until(check: Callable[[], object], timeout: float = 15.0) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = check()
-        except Exception:  # the element may be re-rendered in between
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met in {timeout} s")
-        time.sleep(0.05)
 
 
 def new_span(page, before: int = 3) -> dict:
@@ -303,8 +240,8 @@ def test_suggestions_are_dashed_and_accepted_with_a_key(demo) -> None:
 
 
 def test_whitespace_only_selection_creates_nothing(demo) -> None:
-    s, _ = _u16("Breaking")
-    demo.evaluate(_RANGE_JS, [s + len("Breaking"), s + len("Breaking") + 1, True])  # the space after it
+    s, _ = browser_helpers.utf16_range(TEXT, "Breaking")
+    demo.evaluate(browser_helpers.RANGE_JS, [s + len("Breaking"), s + len("Breaking") + 1, True])  # the space
     demo.keyboard.press("1")
     demo.get_by_role("button", name="ping").click()  # a later rerun shows that no span was stored
     wait_until(lambda: _read(demo, "ping-count") == 1)

@@ -88,19 +88,25 @@ def _queue_sidebar(user) -> str | None:
         st.session_state[_DOC] = open_items[0] if open_items else ids[0]
     items = {item["doc_id"]: item for item in queue}
     done = sum(item["status"] == "done" for item in queue)
+    current = st.session_state[_DOC]
     with st.sidebar:
         st.progress(done / len(queue), text=f"{done} of {len(queue)} documents done")
-        st.radio(
+        # Status and counts are part of the option labels, and Streamlit treats changed labels as a new widget
+        # (back to its default): so the default is always the current document, and the key follows it.
+        choice = st.radio(
             "Your queue",
             ids,
-            key=_DOC,
+            index=ids.index(current),
+            key=f"queue-{current}",
             format_func=lambda d: (
                 f"{_STATUS_ICON.get(items[d]['status'], '?')} "
                 f"{(items[d]['title'] or items[d]['source_id'] or d)[:48]}"
                 f" · {items[d]['annotations']}"
             ),
-            on_change=lambda: st.session_state.update({_SELECTED: None}),
         )
+    if choice != current:
+        st.session_state[_DOC] = choice
+        st.session_state[_SELECTED] = None
     return st.session_state[_DOC]
 
 
@@ -158,7 +164,7 @@ def main() -> None:
 
     text_column, side_column = st.columns([3, 1], gap="large")
     with text_column:
-        st.subheader(document.get("title") or f"Document {doc_id}")
+        st.subheader(document.get("title") or document.get("source_id") or f"Document {doc_id}")
         meta = " · ".join(str(document[k]) for k in ("source", "published") if document.get(k))
         st.caption(f"{meta + ' · ' if meta else ''}{len(spans)} spans · select text, then press a label key")
         if flash := st.session_state.pop(_FLASH, None):

@@ -1,0 +1,222 @@
+"""The workbench as an annotator uses it, in real headless Chromium: log in, tag spans, attributes, undo."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from corpus.document_release import build_documents_release
+from corpus.ingest import ingest_paths
+from tests.browser_fixtures import REPO_ROOT, StreamlitServer, shadow_js
+from tests.browser_helpers import drag_select, wait_until
+from tests.project_fixtures import SEEDS
+from workbench.store import CLI_USER, open_store
+
+pytestmark = pytest.mark.browser
+
+APP = REPO_ROOT / "workbench" / "app.py"
+PASSWORD = "correct horse battery"
+SEED_000 = "000_46119d9713d60ee1"
+WEIRD = (
+    'Breaking 🚀 news 👩‍👩‍👧: <script>window.__pwned = 1</script> and <img src=x onerror="window.__pwned = 2">\n'
+    "**Vladimir Putin** met Xi Jinping 🇨🇳 in Beijing on Tuesday.\n"
+)
+
+
+class Workbench:
+    """A project folder with the seeds and one tricky article, a store with two annotators, and the app."""
+
+    def __init__(self, home: Path, url: str, documents: dict[str, dict]) -> None:
+        self.home = home
+        self.url = url
+        self.documents = documents  # by source_id
+        self.store = open_store(f"sqlite:///{home}/data/newsspan.sqlite")
+
+    def doc_id(self, source_id: str) -> str:
+        return self.documents[source_id]["doc_id"]
+
+    def text(self, source_id: str) -> str:
+        return self.documents[source_id]["text"]
+
+    def spans(self, annotator: str, source_id: str) -> list[dict]:
+        return self.store.annotations(CLI_USER, self.doc_id(source_id), annotator=annotator)
+
+
+@pytest.fixture(scope="module")
+def workbench(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
+    home = tmp_path_factory.mktemp("workbench")
+    (home / "articles").mkdir()
+    (home / "articles" / "weird_article.txt").write_text(WEIRD, encoding="utf-8")
+    db_url = f"sqlite:///{home}/data/newsspan.sqlite"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSSPAN_HOME", str(home))
+        patch.delenv("NEWSSPAN_RELEASES", raising=False)
+        report = ingest_paths([SEEDS, home / "articles"])
+        build_documents_release("0.1.0")
+        store = open_store(db_url)
+        store.load_release(CLI_USER)
+        for name in ("ana", "ben"):
+            store.create_user(CLI_USER, name, "annotator", PASSWORD)
+        store.assign(CLI_USER, overlap=2)
+    server = StreamlitServer(APP, env={"NEWSSPAN_HOME": str(home), "NEWSSPAN_DB_URL": db_url}, log_dir=home)
+    try:
+        yield Workbench(home, server.wait_healthy(), {d["source_id"]: d for d in report.ingested})
+    finally:
+        server.stop()
+        print(server.logs())
+
+
+def log_in(page, url: str, name: str, password: str = PASSWORD) -> None:
+    page.goto(url)
+    page.get_by_label("User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def open_document(page, source_id: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_text(source_id).click()
+    page.get_by_test_id("span-text").wait_for(state="visible")
+    wait_until(lambda: source_id[:3] in page.get_by_test_id("stSidebar").inner_text())
+
+
+def span_ids(page) -> set[str]:
+    return set(page.get_by_test_id("span").evaluate_all("els => els.map((e) => e.dataset.spanId)"))
+
+
+def tag(page, text: str, phrase: str, key: str, workbench: Workbench, annotator: str, source_id: str,
+        occurrence: int = 0) -> dict:  # fmt: skip
+    """Drag over a phrase, press a label key, wait for the store to hold the new span; return it."""
+    before = {s["id"] for s in workbench.spans(annotator, source_id)}
+    drag_select(page, text, phrase, occurrence)
+    page.keyboard.press(key)
+    new = wait_until(lambda: [s for s in workbench.spans(annotator, source_id) if s["id"] not in before])
+    (span,) = new
+    wait_until(lambda: span["id"] in span_ids(page))
+    return span
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of a Streamlit select box by its label."""
+    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_nothing_is_shown_before_log_in_and_a_wrong_password_is_refused(page, workbench) -> None:
+    page.goto(workbench.url)
+    page.get_by_role("button", name="Log in").wait_for()
+    assert page.get_by_test_id("span-text").count() == 0
+    assert "Chinese President" not in page.content()
+    log_in(page, workbench.url, "ana", "not the password")
+    page.get_by_text("Unknown user name or wrong password.").wait_for()
+    assert page.get_by_test_id("span-text").count() == 0
+
+
+def test_annotator_tags_nested_overlapping_spans_with_attributes_reloads_and_undoes(page, workbench) -> None:
+    log_in(page, workbench.url, "ana")
+    open_document(page, SEED_000)
+    text = workbench.text(SEED_000)
+    tagger = {"workbench": workbench, "annotator": "ana", "source_id": SEED_000}
+
+    outer = tag(page, text, "Chinese President Xi Jinping", "1", **tagger)
+    start = text.index("Chinese President Xi Jinping")
+    assert (outer["start"], outer["end"], outer["span_text"], outer["label"]) == (
+        start, start + len("Chinese President Xi Jinping"), "Chinese President Xi Jinping", "actor",
+    )  # fmt: skip
+    nested = tag(page, text, "Xi Jinping", "a", **tagger)
+    assert text[nested["start"] : nested["end"]] == "Xi Jinping" and outer["start"] < nested["start"]
+    framing = tag(page, text, "Jinping arrived in Moscow", "4", **tagger)  # overlaps both actor spans
+    assert framing["start"] < outer["end"] < framing["end"] and framing["label"] == "framing"
+
+    kremlin = tag(page, text, "The Kremlin", "1", **tagger)
+    claim = tag(page, text, "terrorist acts", "c", **tagger)
+    choose(page, "Speaker", f"“The Kremlin” @{kremlin['start']}")
+    choose(page, "Attribution", "direct quote")
+    choose(page, "Kind", "opinion")
+    page.get_by_role("button", name="Save attributes").click()
+    saved = wait_until(lambda: next(s for s in workbench.spans("ana", SEED_000) if s["id"] == claim["id"])
+                       ["attributes"].get("speaker"))  # fmt: skip
+    assert saved == kremlin["id"]
+
+    number = tag(page, text, "three hours", "3", **tagger)
+    page.get_by_role("spinbutton", name="Value").fill("3")
+    choose(page, "Kind", "duration")
+    choose(page, "Bound", "less than")
+    page.get_by_role("button", name="Save attributes").click()
+    stored = wait_until(lambda: (s := next(s for s in workbench.spans("ana", SEED_000) if s["id"] == number["id"]))
+                        ["version"] == 2 and s)  # fmt: skip
+    assert stored["attributes"]["value"] == 3 and stored["attributes"]["bound"] == "less than"
+
+    mine = {s["id"] for s in workbench.spans("ana", SEED_000)}
+    assert len(mine) == 6
+    page.reload()
+    log_in(page, workbench.url, "ana")
+    open_document(page, SEED_000)
+    wait_until(lambda: span_ids(page) == mine)
+
+    page.get_by_test_id("span-selector").focus()
+    page.keyboard.press("Control+z")  # undoes the last change: the number's attributes
+    undone = wait_until(lambda: (s := next(s for s in workbench.spans("ana", SEED_000) if s["id"] == number["id"]))
+                        ["version"] == 3 and s)  # fmt: skip
+    assert "value" not in undone["attributes"]
+    page.keyboard.press("Control+z")  # then the number's creation: the span goes away, kept in history
+    wait_until(lambda: number["id"] not in {s["id"] for s in workbench.spans("ana", SEED_000)})
+    wait_until(lambda: span_ids(page) == mine - {number["id"]})
+    kinds = [event["kind"] for event in workbench.store.history(CLI_USER, number["id"])]
+    assert kinds[:2] == ["create", "update"] and len(kinds) == 4
+
+
+def test_two_annotators_do_not_see_each_others_spans(browser, workbench) -> None:
+    text = workbench.text("weird_article")
+    ana_page, ben_page = (browser.new_context().new_page() for _ in range(2))
+    log_in(ana_page, workbench.url, "ana")
+    open_document(ana_page, "weird_article")
+    span = tag(ana_page, text, "Xi Jinping", "1", workbench, "ana", "weird_article")
+    log_in(ben_page, workbench.url, "ben")
+    open_document(ben_page, "weird_article")
+    ben_page.get_by_test_id("span-text").wait_for()
+    assert span["id"] not in span_ids(ben_page) and span_ids(ben_page) == set()
+    assert workbench.spans("ben", "weird_article") == []
+    for page in (ana_page, ben_page):
+        page.context.close()
+
+
+def test_emoji_and_script_article_gets_exact_offsets_and_runs_nothing(page, workbench) -> None:
+    log_in(page, workbench.url, "ana")
+    open_document(page, "weird_article")
+    text = workbench.text("weird_article")
+    shown = page.evaluate(f"({shadow_js})('[data-testid=\"span-text\"]').textContent")
+    assert shown == text
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.get_by_test_id("span-text").locator("script, img, strong").count() == 0
+    span = tag(page, text, "Vladimir Putin", "1", workbench, "ana", "weird_article")
+    start = text.index("Vladimir Putin")
+    assert (span["start"], span["end"], span["span_text"]) == (start, start + 14, "Vladimir Putin")
+    assert (
+        re.search("🚀", text[: span["start"]]) and len(text[: span["start"]].encode("utf-16-le")) // 2 > start
+    )
+
+
+def test_enter_marks_done_only_when_attributes_are_complete_then_opens_the_next(page, workbench) -> None:
+    log_in(page, workbench.url, "ben")
+    open_document(page, "weird_article")
+    text = workbench.text("weird_article")
+    tag(page, text, "Beijing", "1", workbench, "ben", "weird_article")
+    ben = workbench.store.user("ben")
+    page.keyboard.press("Enter")
+    page.get_by_text("still miss required attributes").wait_for()
+    status = {item["doc_id"]: item["status"] for item in workbench.store.queue(ben)}
+    assert status[workbench.doc_id("weird_article")] != "done"
+    choose(page, "Type", "GPE")
+    choose(page, "Mention", "name")
+    page.get_by_role("button", name="Save attributes").click()
+    page.get_by_text("Attributes saved.").wait_for()
+    page.get_by_test_id("span-selector").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Document marked done.").wait_for()
+    status = {item["doc_id"]: item["status"] for item in workbench.store.queue(ben)}
+    assert status[workbench.doc_id("weird_article")] == "done"
+    heading = page.get_by_role("heading", level=3).first.inner_text()
+    assert "weird_article" not in heading
