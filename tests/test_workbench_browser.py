@@ -76,10 +76,12 @@ def log_in(page, url: str, name: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def open_document(page, source_id: str) -> None:
+def open_document(page, workbench: Workbench, source_id: str) -> None:
+    """Pick a document in the queue and wait until its text (and only its text) is on the page."""
     page.get_by_test_id("stSidebar").get_by_text(source_id).click()
-    page.get_by_test_id("span-text").wait_for(state="visible")
-    wait_until(lambda: source_id[:3] in page.get_by_test_id("stSidebar").inner_text())
+    opening = workbench.text(source_id)[:40]
+    texts = page.get_by_test_id("span-text")
+    wait_until(lambda: texts.count() == 1 and texts.inner_text(timeout=1000).startswith(opening))
 
 
 def span_ids(page) -> set[str]:
@@ -116,7 +118,7 @@ def test_nothing_is_shown_before_log_in_and_a_wrong_password_is_refused(page, wo
 
 def test_annotator_tags_nested_overlapping_spans_with_attributes_reloads_and_undoes(page, workbench) -> None:
     log_in(page, workbench.url, "ana")
-    open_document(page, SEED_000)
+    open_document(page, workbench, SEED_000)
     text = workbench.text(SEED_000)
     tagger = {"workbench": workbench, "annotator": "ana", "source_id": SEED_000}
 
@@ -153,7 +155,7 @@ def test_annotator_tags_nested_overlapping_spans_with_attributes_reloads_and_und
     assert len(mine) == 6
     page.reload()
     log_in(page, workbench.url, "ana")
-    open_document(page, SEED_000)
+    open_document(page, workbench, SEED_000)
     wait_until(lambda: span_ids(page) == mine)
 
     page.get_by_test_id("span-selector").focus()
@@ -172,10 +174,10 @@ def test_two_annotators_do_not_see_each_others_spans(browser, workbench) -> None
     text = workbench.text("weird_article")
     ana_page, ben_page = (browser.new_context().new_page() for _ in range(2))
     log_in(ana_page, workbench.url, "ana")
-    open_document(ana_page, "weird_article")
+    open_document(ana_page, workbench, "weird_article")
     span = tag(ana_page, text, "Xi Jinping", "1", workbench, "ana", "weird_article")
     log_in(ben_page, workbench.url, "ben")
-    open_document(ben_page, "weird_article")
+    open_document(ben_page, workbench, "weird_article")
     ben_page.get_by_test_id("span-text").wait_for()
     assert span["id"] not in span_ids(ben_page) and span_ids(ben_page) == set()
     assert workbench.spans("ben", "weird_article") == []
@@ -185,7 +187,7 @@ def test_two_annotators_do_not_see_each_others_spans(browser, workbench) -> None
 
 def test_emoji_and_script_article_gets_exact_offsets_and_runs_nothing(page, workbench) -> None:
     log_in(page, workbench.url, "ana")
-    open_document(page, "weird_article")
+    open_document(page, workbench, "weird_article")
     text = workbench.text("weird_article")
     shown = page.evaluate(f"({shadow_js})('[data-testid=\"span-text\"]').textContent")
     assert shown == text
@@ -201,7 +203,7 @@ def test_emoji_and_script_article_gets_exact_offsets_and_runs_nothing(page, work
 
 def test_enter_marks_done_only_when_attributes_are_complete_then_opens_the_next(page, workbench) -> None:
     log_in(page, workbench.url, "ben")
-    open_document(page, "weird_article")
+    open_document(page, workbench, "weird_article")
     text = workbench.text("weird_article")
     tag(page, text, "Beijing", "1", workbench, "ben", "weird_article")
     ben = workbench.store.user("ben")
@@ -220,3 +222,13 @@ def test_enter_marks_done_only_when_attributes_are_complete_then_opens_the_next(
     assert status[workbench.doc_id("weird_article")] == "done"
     heading = page.get_by_role("heading", level=3).first.inner_text()
     assert "weird_article" not in heading
+
+
+def test_progress_page_shows_charts_per_annotator_and_label(page, workbench) -> None:
+    log_in(page, workbench.url, "ana")
+    page.get_by_test_id("span-text").wait_for()
+    page.get_by_role("link", name="Progress").click()
+    page.get_by_text("Documents per annotator").wait_for()
+    page.get_by_text("Spans per annotator and label").wait_for()
+    wait_until(lambda: page.get_by_test_id("stVegaLiteChart").count() == 2)
+    assert "Assignments done" in page.get_by_test_id("stMetric").first.inner_text()
