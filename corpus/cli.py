@@ -16,8 +16,9 @@ app = typer.Typer(
 
 # Each area adds its commands here (one line each); keep the order of the story:
 # raw article -> document -> release -> annotation -> export.
-from corpus import cli_hub, cli_ingest, cli_release, cli_schema  # noqa: E402
+from corpus import cli_hub, cli_ingest, cli_project, cli_release, cli_schema  # noqa: E402
 
+cli_project.register(app)
 cli_ingest.register(app)
 cli_release.register(app)
 # -- registrations of later areas below --

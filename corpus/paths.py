@@ -32,3 +32,8 @@ def corpus_file() -> Path:
 
 def releases_dir() -> Path:
     return Path(os.environ.get("NEWSSPAN_RELEASES") or project_home() / "releases").resolve()
+
+
+def project_labelset_file() -> Path:
+    """A project's own label set, when it does not use the default news label set."""
+    return project_home() / "labelset.json"

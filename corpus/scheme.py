@@ -174,9 +174,13 @@ class LabelSet:
 
 
 def default_labelset_path() -> Path:
-    """``$NEWSSPAN_LABELSET`` when set (a project with another label set), else schema/labelset.json."""
+    """The project's label set: ``$NEWSSPAN_LABELSET`` when set, else the project's own ``labelset.json``
+    (written by ``newsspan init --labelset FILE``), else the news label set shipped in schema/labelset.json."""
     env = os.environ.get("NEWSSPAN_LABELSET")
-    return Path(env) if env else paths.SCHEMA_DIR / "labelset.json"
+    if env:
+        return Path(env)
+    project = paths.project_labelset_file()
+    return project if project.is_file() else paths.SCHEMA_DIR / "labelset.json"
 
 
 def _type_key(spec: dict[str, Any]) -> tuple[str, str | None]:
