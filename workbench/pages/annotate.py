@@ -186,7 +186,8 @@ def main() -> None:
             )
         guide_label = selected["label"] if selected else labelset().names[0]
         with st.expander(f"Guidelines: {guide_label}", expanded=selected is not None):
-            st.markdown(guidelines_section(guide_label))
+            section = guidelines_section(guide_label)
+            st.markdown(section.split("\n", 1)[1] if section.startswith("## ") else section)  # heading = title
 
 
 main()
