@@ -232,3 +232,45 @@ def test_progress_page_shows_charts_per_annotator_and_label(page, workbench) -> 
     page.get_by_text("Spans per annotator and label").wait_for()
     wait_until(lambda: page.get_by_test_id("stVegaLiteChart").count() == 2)
     assert "Assignments done" in page.get_by_test_id("stMetric").first.inner_text()
+
+
+def test_suggestions_are_accepted_rejected_and_accepted_by_label(page, workbench) -> None:
+    source_id = "003_cfc91fdb116e99e3"
+    text = workbench.text(source_id)
+
+    def suggestion(phrase: str, label: str, attributes: dict) -> dict:
+        start = text.index(phrase)
+        return {"doc_id": workbench.doc_id(source_id), "start": start, "end": start + len(phrase),
+                "label": label, "attributes": attributes}  # fmt: skip
+
+    made = workbench.store.save_suggestions(
+        CLI_USER,
+        [
+            suggestion(
+                "Vladimir Putin", "actor", {"type": "PER", "entity_id": ["vladimir_putin"], "mention": "name"}
+            ),
+            suggestion("Beijing", "actor", {"type": "GPE", "entity_id": ["china"], "mention": "name"}),
+            suggestion("over 140 countries", "number", {"value": 140, "bound": "more than", "kind": "count"}),
+            suggestion("140", "number", {"value": 140, "kind": "count"}),
+        ],
+        "test-suggester",
+    )
+    putin, beijing = made[0], made[1]
+    log_in(page, workbench.url, "ana")
+    open_document(page, workbench, source_id)
+    wait_until(lambda: page.get_by_test_id("suggestion").count() >= 4)
+    page.locator(f'[data-suggestion-id="{putin["id"]}"]').first.click()
+    page.keyboard.press("y")
+    accepted = wait_until(
+        lambda: [s for s in workbench.spans("ana", source_id) if s["span_text"] == "Vladimir Putin"]
+    )
+    assert accepted[0]["attributes"]["entity_id"] == ["vladimir_putin"]
+    page.locator(f'[data-suggestion-id="{beijing["id"]}"]').first.click()
+    page.keyboard.press("x")
+    wait_until(lambda: page.locator(f'[data-suggestion-id="{beijing["id"]}"]').count() == 0)
+    assert not [s for s in workbench.spans("ana", source_id) if s["span_text"] == "Beijing"]
+    page.get_by_role("button", name="Accept all 2 number suggestions").click()
+    wait_until(lambda: len([s for s in workbench.spans("ana", source_id) if s["label"] == "number"]) == 2)
+    wait_until(lambda: page.get_by_test_id("suggestion").count() == 0)
+    ana = workbench.store.user("ana")
+    assert workbench.store.suggestions(ana, workbench.doc_id(source_id)) == []

@@ -52,6 +52,9 @@ def _handle(event: dict[str, Any], *, user, document: dict[str, Any], spans: lis
                 _flash("info", "Nothing to undo.")
             else:
                 st.session_state[_SELECTED] = None if undone.get("deleted") else undone["id"]
+        elif action in ("accept", "reject"):
+            saved = s.decide_suggestion(user, event["id"], action)
+            st.session_state[_SELECTED] = saved["id"] if saved else None
         elif action == "done":
             _mark_done(user, document, spans)
     except NewsspanError as error:
@@ -148,6 +151,37 @@ def _attribute_panel(user, document: dict[str, Any], spans: list[dict[str, Any]]
         st.caption("Still to fill in: " + ", ".join(missing))
 
 
+def _suggestion_panel(user, selected: dict[str, Any] | None, suggestions: list[dict[str, Any]]) -> None:
+    """The selected suggestion (accept with y, reject with x) and accept-all per label."""
+    if selected is not None:
+        st.markdown(f"Suggestion by `{selected.get('suggested_by')}`: **{selected['label']}**")
+        st.caption(f"“{selected['span_text'][:200]}” · {selected.get('attributes') or {}}")
+        accept, reject = st.columns(2)
+        if accept.button("Accept (y)", type="primary", key=f"accept-{selected['id']}"):
+            _apply_decisions(user, [selected["id"]], "accept")
+        if reject.button("Reject (x)", key=f"reject-{selected['id']}"):
+            _apply_decisions(user, [selected["id"]], "reject")
+    by_label: dict[str, list[str]] = {}
+    for suggestion in suggestions:
+        by_label.setdefault(suggestion["label"], []).append(suggestion["id"])
+    for label, ids in by_label.items():
+        if st.button(f"Accept all {len(ids)} {label} suggestions", key=f"accept-all-{label}"):
+            _apply_decisions(user, ids, "accept")
+
+
+def _apply_decisions(user, ids: list[str], decision: str) -> None:
+    s = store()
+    try:
+        for suggestion_id in ids:
+            s.decide_suggestion(user, suggestion_id, decision)
+    except NewsspanError as error:
+        _flash("error", error.message)
+    else:
+        _flash("success", f"{len(ids)} suggestion(s) {decision}ed.")
+    st.session_state[_SELECTED] = None
+    st.rerun()
+
+
 def main() -> None:
     user = auth.current_user()
     doc_id = _queue_sidebar(user)
@@ -159,8 +193,10 @@ def main() -> None:
     s = store()
     document = s.document(user, doc_id)
     spans = s.annotations(user, doc_id)
+    suggestions = s.suggestions(user, doc_id)
     selected_id = st.session_state.get(_SELECTED)
     selected = next((span for span in spans if span["id"] == selected_id), None)
+    selected_suggestion = next((item for item in suggestions if item["id"] == selected_id), None)
 
     text_column, side_column = st.columns([3, 1], gap="large")
     with text_column:
@@ -174,12 +210,15 @@ def main() -> None:
             spans,
             label_bar(labelset()),
             key=f"spans-{doc_id}",
-            selected_id=selected["id"] if selected else None,
+            selected_id=selected_id if (selected or selected_suggestion) else None,
+            suggestions=suggestions,
             on_event=lambda event: _handle(event, user=user, document=document, spans=spans),
         )
     with side_column:
         if selected is not None:
             _attribute_panel(user, document, spans, selected)
+        elif selected_suggestion is not None or suggestions:
+            _suggestion_panel(user, selected_suggestion, suggestions)
         else:
             st.caption(
                 "Click a span to edit its attributes. Delete removes it, Ctrl+Z undoes, Enter marks done."
@@ -187,7 +226,9 @@ def main() -> None:
         guide_label = selected["label"] if selected else labelset().names[0]
         with st.expander(f"Guidelines: {guide_label}", expanded=selected is not None):
             section = guidelines_section(guide_label)
-            st.markdown(section.split("\n", 1)[1] if section.startswith("## ") else section)  # heading = title
+            st.markdown(
+                section.split("\n", 1)[1] if section.startswith("## ") else section
+            )  # heading = title
 
 
 main()
