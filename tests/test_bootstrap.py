@@ -1,0 +1,35 @@
+"""`make run`'s set-up step: the seed release in the store, sample accounts and assignments, idempotent."""
+
+import subprocess
+import sys
+
+from corpus.document_release import build_documents_release
+from corpus.ingest import ingest_paths
+from tests.project_fixtures import SEEDS
+from workbench.bootstrap import SAMPLE_ACCOUNTS, SAMPLE_PASSWORD
+from workbench.store import CLI_USER, open_store
+
+
+def _bootstrap(project):
+    return subprocess.run(
+        [sys.executable, "-m", "workbench.bootstrap"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_bootstrap_loads_the_release_creates_accounts_and_assigns_once(project):
+    ingest_paths([SEEDS])
+    build_documents_release("0.1.0")
+    first = _bootstrap(project)
+    assert first.returncode == 0, first.stderr
+    assert "5 documents added" in first.stdout and SAMPLE_PASSWORD in first.stdout
+    store = open_store(f"sqlite:///{project}/data/newsspan.sqlite")
+    assert {u["name"] for u in store.list_users(CLI_USER)} == {name for name, _ in SAMPLE_ACCOUNTS}
+    ana = store.authenticate("ana", SAMPLE_PASSWORD)
+    assert ana is not None and len(store.queue(ana)) == 5
+    second = _bootstrap(project)
+    assert second.returncode == 0 and "5 unchanged" in second.stdout and SAMPLE_PASSWORD not in second.stdout
+    assert len(store.queue(ana)) == 5
