@@ -60,7 +60,8 @@ def workbench(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> I
         store.load_release(CLI_USER)
         for name in ("ana", "ben"):
             store.create_user(CLI_USER, name, "annotator", PASSWORD)
-        store.assign(CLI_USER, overlap=2)
+        store.create_user(CLI_USER, "rita", "reviewer", PASSWORD)
+        store.assign(CLI_USER, overlap=2, annotators=["ana", "ben"])
     server = StreamlitServer(APP, env={"NEWSSPAN_HOME": str(home), "NEWSSPAN_DB_URL": db_url}, log_dir=home)
     try:
         yield Workbench(home, server.wait_healthy(), {d["source_id"]: d for d in report.ingested})
@@ -274,3 +275,36 @@ def test_suggestions_are_accepted_rejected_and_accepted_by_label(page, workbench
     wait_until(lambda: page.get_by_test_id("suggestion").count() == 0)
     ana = workbench.store.user("ana")
     assert workbench.store.suggestions(ana, workbench.doc_id(source_id)) == []
+
+
+def test_reviewer_accepts_a_candidate_into_gold_and_sees_agreement(page, workbench) -> None:
+    source_id = "002_12ea12832b4987f9"
+    doc_id, text = workbench.doc_id(source_id), workbench.text(source_id)
+    putin = {"type": "PER", "entity_id": ["vladimir_putin"], "mention": "name"}
+    for name in ("ana", "ben"):
+        user = workbench.store.user(name)
+        start = text.index("Vladimir Putin")
+        workbench.store.save_annotation(
+            user, {"doc_id": doc_id, "start": start, "end": start + 14, "label": "actor", "attributes": putin}
+        )
+        workbench.store.set_document_status(user, doc_id, "done")
+    log_in(page, workbench.url, "rita")
+    page.get_by_role("heading", name="Review").wait_for()
+    assert page.get_by_role("link", name="Annotate").count() == 0  # roles decide the pages
+    page.get_by_test_id("stSidebar").get_by_text(source_id).click()
+    candidate = page.get_by_test_id("suggestion").first
+    wait_until(
+        lambda: candidate.get_attribute("data-start", timeout=1000) == str(text.index("Vladimir Putin"))
+    )
+    candidate.click()
+    page.keyboard.press("y")
+    rita = workbench.store.user("rita")
+    gold = wait_until(lambda: workbench.store.annotations(rita, doc_id, layer="gold"))
+    assert [(g["span_text"], g["attributes"]["entity_id"]) for g in gold] == [
+        ("Vladimir Putin", ["vladimir_putin"])
+    ]
+    wait_until(lambda: page.get_by_test_id("suggestion").count() == 0)
+    assert [e["kind"] for e in workbench.store.history(rita, gold[0]["id"])] == ["create"]
+    page.get_by_role("link", name="Agreement").click()
+    strict = page.get_by_test_id("stMetric").filter(has_text="Strict F1")
+    wait_until(lambda: "1.000" in strict.inner_text(timeout=1000))

@@ -17,8 +17,12 @@ with st.sidebar:
     st.markdown(f"**{user.name}** · {user.role}")
     st.button("Log out", on_click=auth.logout, key="logout")
 
-pages = [
-    st.Page("pages/annotate.py", title="Annotate", icon="✍️", default=True),
-    st.Page("pages/progress.py", title="Progress", icon="📊"),
-]
+# Roles decide the pages: annotators annotate; reviewers review and measure agreement; admins see everything.
+pages = []
+if user.role in ("annotator", "admin"):
+    pages.append(st.Page("pages/annotate.py", title="Annotate", icon="✍️", default=True))
+if user.is_reviewer:
+    pages.append(st.Page("pages/review.py", title="Review", icon="⚖️", default=not pages))
+    pages.append(st.Page("pages/agreement.py", title="Agreement", icon="🤝"))
+pages.append(st.Page("pages/progress.py", title="Progress", icon="📊"))
 st.navigation(pages).run()
