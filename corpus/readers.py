@@ -179,11 +179,12 @@ _READERS = {".txt": read_txt, ".jsonl": read_jsonl, ".csv": read_csv}
 
 
 def read_inputs(paths: list[Path]) -> Iterator[Item]:
-    """Every article from the given files and directories (directories: their supported files, sorted)."""
+    """Every article from the given files and directories (a directory: its own supported files, sorted; not its
+    subdirectories, so a project's seeds/ folder can keep its gold annotations in seeds/gold/)."""
     for path in paths:
         if path.is_dir():
             files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
             )
             if not files:
                 yield Problem(
