@@ -32,6 +32,7 @@ run: seed-release
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: venv system-packages lint
 	$(BIN)/pytest

@@ -22,11 +22,17 @@ cli_project.register(app)
 cli_ingest.register(app)
 cli_release.register(app)
 # -- registrations of later areas below --
+from corpus import cli_agreement  # noqa: E402
+
+cli_agreement.register(app)
 cli_hub.register(app)
 cli_schema.register(app)
 from workbench import cli_store  # noqa: E402
 
 cli_store.register(app)
+from corpus import cli_suggest  # noqa: E402
+
+cli_suggest.register(app)
 
 
 def main() -> None:

@@ -22,9 +22,32 @@ release_app = typer.Typer(
 @release_app.command("build")
 def build(
     version: Annotated[str, typer.Argument(help="Semantic version of the new release, e.g. 0.1.0.")],
+    annotations: Annotated[
+        bool,
+        typer.Option(
+            "--annotations",
+            help="Also release the annotation store's gold spans and every annotator's spans (configs gold, "
+            "annotations), split train/validation/test by story.",
+        ),
+    ] = False,
+    ratios: Annotated[
+        str, typer.Option("--ratios", help="train,validation,test split ratios (with --annotations).")
+    ] = "0.8,0.1,0.1",
 ) -> None:
     """Build releases/vVERSION from the corpus (atomic; an existing version is never overwritten)."""
     version = parse_version(version)
+    if annotations:
+        from corpus.annotated_release import build_annotated_release, parse_ratios
+
+        with err_console.status(f"building v{version} with annotations"):
+            path = build_annotated_release(version, ratios=parse_ratios(ratios))
+        manifest = open_release(version).manifest
+        configs = ", ".join(
+            f"{name} ({', '.join(f'{split} {rows}' for split, rows in splits.items()) or 'empty'})"
+            for name, splits in manifest["configs"].items()
+        )
+        console.print(f"built [bold]v{version}[/] at {path}: {configs}")
+        return
     total = sum(1 for _ in read_documents())
     with Progress(
         TextColumn("building v" + version),

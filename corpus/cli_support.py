@@ -9,8 +9,8 @@ from rich.console import Console
 
 from corpus.errors import NewsspanError
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 def run_cli(app: typer.Typer) -> None:

@@ -107,6 +107,62 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield batch
 
 
+def _plain_paths(feature: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], int]] | None:
+    """The ClassLabel positions (path, number of classes) of features made only of Value, ClassLabel, List and
+    structs, whose storage form is what callers pass in; None when another type (Image, ...) needs encoding."""
+    if isinstance(feature, dict):
+        found: list[tuple[tuple[Any, ...], int]] = []
+        for name, child in feature.items():
+            inner = _plain_paths(child, (*path, name))
+            if inner is None:
+                return None
+            found += inner
+        return found
+    if isinstance(feature, datasets.ClassLabel):
+        return [(path, feature.num_classes)]
+    if isinstance(feature, datasets.Value):
+        return []
+    if isinstance(feature, datasets.List | datasets.LargeList):
+        return _plain_paths(feature.feature, (*path, None))
+    return None
+
+
+def _labels_in_range(table: pa.Table, checks: list[tuple[tuple[Any, ...], int]]) -> bool:
+    """Whether every ClassLabel value of ``table`` is an index in range (or -1, "no label"), as encoding checks."""
+    import pyarrow.compute as pc
+
+    for path, classes in checks:
+        array: Any = table.column(path[0])
+        for step in path[1:]:
+            array = pc.list_flatten(array) if step is None else pc.struct_field(array, [step])
+        bounds = pc.min_max(array).as_py()
+        if bounds["min"] is not None and (bounds["min"] < -1 or bounds["max"] >= classes):
+            return False
+    return True
+
+
+def _table(
+    batch: list[dict[str, Any]], features: datasets.Features, schema: pa.Schema, checks: list | None
+) -> tuple[pa.Table, bool]:
+    """A batch as an Arrow table. Rows already in storage form (ClassLabel as an index, plain values) go straight
+    to Arrow (``datasets``' per-value encoding is the slowest part of a large build); anything else (label names,
+    values of another type, Image...) takes ``features.encode_batch``. Returns the table and whether the fast
+    path worked."""
+    if checks is not None:
+        try:
+            table = pa.Table.from_pylist(batch, schema=schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+            table = None
+        if table is not None and _labels_in_range(table, checks):
+            return table, True
+    encoded = features.encode_batch({name: [row.get(name) for row in batch] for name in features})
+    table = pa.Table.from_pydict(encoded, schema=schema)
+    plain = _plain_paths(features)
+    if plain and not _labels_in_range(table, plain):  # datasets does not check ClassLabels nested in lists
+        raise ValueError("a ClassLabel value is out of range for its label names")
+    return table, False
+
+
 def write_parquet(
     path: Path,
     rows: Iterable[dict[str, Any]],
@@ -115,12 +171,14 @@ def write_parquet(
 ) -> int:
     """Stream rows into one zstd Parquet file whose schema metadata carries the ``datasets`` features."""
     schema = features.arrow_schema
+    checks = _plain_paths(features)
     count = 0
     writer: pq.ParquetWriter | None = None
     try:
         for batch in _batches(rows, ROW_GROUP_ROWS):
-            encoded = features.encode_batch({name: [row.get(name) for row in batch] for name in features})
-            table = pa.Table.from_pydict(encoded, schema=schema)
+            table, fast = _table(batch, features, schema, checks)
+            if not fast:
+                checks = None  # the rows need encoding: do not try the fast path again
             if writer is None:
                 writer = pq.ParquetWriter(path, schema, compression="zstd")
             writer.write_table(table, row_group_size=ROW_GROUP_ROWS)

@@ -32,4 +32,12 @@ def test_bootstrap_loads_the_release_creates_accounts_and_assigns_once(project):
     assert ana is not None and len(store.queue(ana)) == 5
     second = _bootstrap(project)
     assert second.returncode == 0 and "5 unchanged" in second.stdout and SAMPLE_PASSWORD not in second.stdout
+    assert "0 spans imported" in second.stdout
     assert len(store.queue(ana)) == 5
+    gold_lines = [
+        line for path in (SEEDS / "gold").glob("*.jsonl") for line in path.read_text().splitlines() if line
+    ]
+    gold = [g for d in store.review_documents(CLI_USER, every_stage=True) for g in
+            store.annotations(CLI_USER, d["doc_id"], layer="gold")]  # fmt: skip
+    assert len(gold) == len(gold_lines) > 0
+    assert {g["label"] for g in gold} == {"actor", "claim", "number", "framing"}

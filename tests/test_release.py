@@ -50,7 +50,8 @@ def test_load_dataset_offline_returns_documented_features(seed_release, monkeypa
     import datasets
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    dataset = datasets.load_dataset(str(seed_release.path), "documents", split="train")
+    cache = seed_release.path.parent.parent / "hf-cache"  # datasets reads HF_DATASETS_CACHE only at import
+    dataset = datasets.load_dataset(str(seed_release.path), "documents", split="train", cache_dir=str(cache))
     assert dataset.num_rows == 5
     for name in (
         "doc_id",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +62,7 @@ def workbench(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> I
         for name in ("ana", "ben"):
             store.create_user(CLI_USER, name, "annotator", PASSWORD)
         store.create_user(CLI_USER, "rita", "reviewer", PASSWORD)
+        store.create_user(CLI_USER, "root", "admin", PASSWORD)
         store.assign(CLI_USER, overlap=2, annotators=["ana", "ben"])
     server = StreamlitServer(APP, env={"NEWSSPAN_HOME": str(home), "NEWSSPAN_DB_URL": db_url}, log_dir=home)
     try:
@@ -308,3 +310,17 @@ def test_reviewer_accepts_a_candidate_into_gold_and_sees_agreement(page, workben
     page.get_by_role("link", name="Agreement").click()
     strict = page.get_by_test_id("stMetric").filter(has_text="Strict F1")
     wait_until(lambda: "1.000" in strict.inner_text(timeout=1000))
+
+
+def test_admin_browses_the_gold_seed_corpus_read_only(page, workbench) -> None:
+    gold_file = SEEDS / "gold" / f"{SEED_000}.jsonl"
+    expected = {json.loads(line)["id"] for line in gold_file.read_text().splitlines() if line}
+    workbench.store.import_file(CLI_USER, gold_file, annotator="gold", layer="gold")
+    log_in(page, workbench.url, "root")
+    page.get_by_role("link", name="Gold corpus").click()
+    page.get_by_role("heading", name="Gold corpus").wait_for()
+    page.get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=re.compile(SEED_000)).click()
+    wait_until(lambda: span_ids(page) == expected)
+    labels = set(page.get_by_test_id("span").evaluate_all("els => els.map((e) => e.dataset.label)"))
+    assert labels == {"actor", "claim", "number", "framing"}

@@ -24,5 +24,7 @@ if user.role in ("annotator", "admin"):
 if user.is_reviewer:
     pages.append(st.Page("pages/review.py", title="Review", icon="⚖️", default=not pages))
     pages.append(st.Page("pages/agreement.py", title="Agreement", icon="🤝"))
+if user.is_admin:
+    pages.append(st.Page("pages/gold.py", title="Gold corpus", icon="🏅"))
 pages.append(st.Page("pages/progress.py", title="Progress", icon="📊"))
 st.navigation(pages).run()

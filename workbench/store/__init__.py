@@ -14,8 +14,10 @@ from workbench.store.base import CLI_USER, User, scheme_record
 from workbench.store.documents import DocumentsMixin, LoadReport
 from workbench.store.engine import database_url, get_engine
 from workbench.store.errors import AccessDenied, ConflictError, ImportFailed, NotFound, ValidationFailed
+from workbench.store.gold import GoldMixin, GoldReport
 from workbench.store.interchange import ImportReport, InterchangeMixin
 from workbench.store.migrate import upgrade
+from workbench.store.review import ReviewMixin
 from workbench.store.validation import Validator
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "AccessDenied",
     "AssignReport",
     "ConflictError",
+    "GoldReport",
     "ImportFailed",
     "ImportReport",
     "LoadReport",
@@ -37,7 +40,7 @@ __all__ = [
 ]
 
 
-class Store(AccountsMixin, AssignmentsMixin, DocumentsMixin, InterchangeMixin):
+class Store(AccountsMixin, AssignmentsMixin, DocumentsMixin, InterchangeMixin, GoldMixin, ReviewMixin):
     """The store's whole Python API over one engine. Build it with ``open_store`` (or ``Store(engine)`` on an
     engine whose schema is already upgraded)."""
 

@@ -17,9 +17,12 @@ class ReviewMixin(AnnotationsMixin):
         if not user.is_reviewer:
             raise AccessDenied(f"{user.name} ({user.role}) may not review", hint="reviewers and admins do")
 
-    def review_documents(self, user) -> list[dict[str, Any]]:
-        """Documents in review or final, one query: doc_id, title, source_id, stage, annotators, gold spans."""
+    def review_documents(self, user, *, every_stage: bool = False) -> list[dict[str, Any]]:
+        """Documents in review or final (admins: ``every_stage`` for all), one query: doc_id, title, source_id,
+        stage, annotators, gold spans."""
         self._require_reviewer(user)
+        if every_stage and not user.is_admin:
+            raise AccessDenied(f"{user.name} ({user.role}) may only list documents in review")
         live = t.annotations.c.deleted.is_(False)
         annotators = (
             select(func.count(func.distinct(t.annotations.c.annotator)))
@@ -33,11 +36,11 @@ class ReviewMixin(AnnotationsMixin):
             .where(t.annotations.c.doc_id == t.documents.c.doc_id, t.annotations.c.layer == "gold", live)
             .scalar_subquery()
         )
-        query = (
-            select(t.documents.c.doc_id, t.documents.c.record, t.documents.c.stage, annotators, gold)
-            .where(t.documents.c.stage.in_(REVIEW_STAGES))
-            .order_by(t.documents.c.stage, t.documents.c.doc_id)
-        )
+        query = select(
+            t.documents.c.doc_id, t.documents.c.record, t.documents.c.stage, annotators, gold
+        ).order_by(t.documents.c.stage, t.documents.c.doc_id)
+        if not every_stage:
+            query = query.where(t.documents.c.stage.in_(REVIEW_STAGES))
         with self._read() as connection:
             rows = connection.execute(query).all()
         return [
