@@ -37,7 +37,7 @@ from datasets import Features, List, Value
 from corpus.card import card_header
 from corpus.document_release import DOCUMENTS_CONFIG, release_row
 from corpus.errors import NewsspanError
-from corpus.features import attributes_feature, document_features, label_feature
+from corpus.features import document_features, span_core_feature
 from corpus.release import BuildStats, ReleaseConfig, build_release
 from corpus.scheme import SCHEMA_VERSION, LabelSet, default_labelset
 from corpus.semver import parse_version
@@ -64,17 +64,7 @@ class AnnotatedDocument:
 
 def release_span_feature(labelset: LabelSet | None = None) -> dict[str, Any]:
     """A span inside a gold/annotations row; ``links.target`` is an index into the same row's ``spans``."""
-    labelset = labelset or default_labelset()
-    span: dict[str, Any] = {
-        "id": Value("string"),
-        "start": Value("int64"),
-        "end": Value("int64"),
-        "span_text": Value("string"),
-        "label": label_feature(labelset),
-    }
-    attributes = attributes_feature(labelset)
-    if attributes is not None:
-        span["attributes"] = attributes
+    span = span_core_feature(labelset or default_labelset())
     span.update(
         {
             "annotator": Value("string"),

@@ -63,8 +63,8 @@ def _link_feature() -> List:
     return List({"role": Value("string"), "target": Value("string")})
 
 
-def span_feature(labelset: LabelSet | None = None) -> dict[str, Any]:
-    """One span inside a document row: offsets, text, label, attributes, annotator, id, links."""
+def span_core_feature(labelset: LabelSet | None = None) -> dict[str, Any]:
+    """The fields every span struct shares: id, offsets, text, label and (when the set has any) attributes."""
     labelset = _labelset(labelset)
     span: dict[str, Any] = {
         "id": Value("string"),
@@ -76,6 +76,12 @@ def span_feature(labelset: LabelSet | None = None) -> dict[str, Any]:
     attributes = attributes_feature(labelset)
     if attributes is not None:
         span["attributes"] = attributes
+    return span
+
+
+def span_feature(labelset: LabelSet | None = None) -> dict[str, Any]:
+    """One span inside a document row: offsets, text, label, attributes, annotator, id, links."""
+    span = span_core_feature(labelset)
     span.update(
         {
             "annotator": Value("string"),

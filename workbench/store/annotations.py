@@ -474,25 +474,7 @@ class AnnotationsMixin(StoreBase):
             document = self._document_row(connection, row.doc_id)
             require_write(connection, user, document, "gold", "gold")
             self._check_version(row, expected_version)
-            stamp = now()
-            version = row.version + 1
-            connection.execute(
-                update(t.annotations)
-                .where(t.annotations.c.id == row.id, t.annotations.c.version == row.version)
-                .values(review=f"{decision}ed", version=version, updated_at=stamp, updated_by=user.name)
-            )
-            self._event(
-                connection,
-                actor=user.name,
-                kind=decision,
-                doc_id=row.doc_id,
-                annotation_id=row.id,
-                layer=row.layer,
-                version=version,
-                before=row.record,
-                after=row.record,
-                at=stamp,
-            )
+            version, stamp = self._mark_reviewed(connection, user, row, decision)
             reviewed = row_record(row)
             reviewed.update(version=version, review=f"{decision}ed", updated_at=stamp, updated_by=user.name)
             if decision == "reject":
@@ -513,6 +495,32 @@ class AnnotationsMixin(StoreBase):
             return self._write_row(
                 connection, user, record, existing, layer="gold", kind="create", source=f"accept:{row.id}"
             )
+
+    def _mark_reviewed(
+        self, connection: Connection, user: User, row: Row, decision: str, source: str | None = None
+    ) -> tuple[int, str]:
+        """Set an annotator span's ``review`` to ``accepted``/``rejected`` (one version up) with its event."""
+        stamp = now()
+        version = row.version + 1
+        connection.execute(
+            update(t.annotations)
+            .where(t.annotations.c.id == row.id, t.annotations.c.version == row.version)
+            .values(review=f"{decision}ed", version=version, updated_at=stamp, updated_by=user.name)
+        )
+        self._event(
+            connection,
+            actor=user.name,
+            kind=decision,
+            doc_id=row.doc_id,
+            annotation_id=row.id,
+            layer=row.layer,
+            version=version,
+            before=row.record,
+            after=row.record,
+            source=source,
+            at=stamp,
+        )
+        return version, stamp
 
     def _gold_links(self, connection: Connection, doc_id: str, attributes: dict[str, Any]) -> dict[str, Any]:
         """Link attributes (such as a claim's speaker) pointing at an accepted span point at its gold copy."""

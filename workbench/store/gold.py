@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from corpus.agreement import attribute_key, span_votes
 from corpus.errors import NewsspanError
@@ -23,7 +23,7 @@ from corpus.scheme import default_labelset, missing_attributes
 from workbench.store import tables as t
 from workbench.store.access import require_write
 from workbench.store.annotations import AnnotationsMixin
-from workbench.store.base import User, now
+from workbench.store.base import User
 
 
 @dataclass
@@ -182,25 +182,5 @@ class GoldMixin(AnnotationsMixin):
         return None
 
     def _mark_accepted(self, connection: Any, user: User, row: Any, min_agree: int) -> None:
-        if row.review == "accepted":
-            return
-        stamp = now()
-        version = row.version + 1
-        connection.execute(
-            update(t.annotations)
-            .where(t.annotations.c.id == row.id, t.annotations.c.version == row.version)
-            .values(review="accepted", version=version, updated_at=stamp, updated_by=user.name)
-        )
-        self._event(
-            connection,
-            actor=user.name,
-            kind="accept",
-            doc_id=row.doc_id,
-            annotation_id=row.id,
-            layer=row.layer,
-            version=version,
-            before=row.record,
-            after=row.record,
-            source=f"gold-auto:{min_agree}",
-            at=stamp,
-        )
+        if row.review != "accepted":
+            self._mark_reviewed(connection, user, row, "accept", source=f"gold-auto:{min_agree}")
