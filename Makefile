@@ -30,9 +30,12 @@ run: seed-release
 	$(BIN)/streamlit run workbench/app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
+# ruff (style, complexity C90), import-linter (the one dependency rule), mypy (corpus/ and workbench/store/).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: venv system-packages lint
 	$(BIN)/pytest

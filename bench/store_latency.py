@@ -171,7 +171,7 @@ def main() -> int:
             if args.pg_url:
                 results["backends"]["postgres"] = measure(args.pg_url, args.writers, args.saves)
                 continue
-            from workbench.store.throwaway_pg import Cluster, PostgresUnavailable
+            from tests.throwaway_pg import Cluster, PostgresUnavailable
 
             try:
                 with Cluster(durable=True) as cluster:

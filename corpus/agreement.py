@@ -24,7 +24,7 @@ returns them) and measures, over the documents that two or more annotators annot
 Suggestions (``suggested_by`` or layer ``suggestion``), gold records and deleted records are ignored.
 
 :func:`span_votes` groups the spans of one document by (start, end, label) with the annotators that marked
-them: the Review page's "who marked what" and ``gold auto``'s vote count.
+them: the votes behind review candidates (:mod:`corpus.review`), used by the Review page and ``gold auto``.
 """
 
 from __future__ import annotations
@@ -201,6 +201,222 @@ def _to_tokens(start: int, end: int, starts: list[int], ends: list[int]) -> tupl
     return first, max(first, last)
 
 
+Spans = dict[str, list[tuple[int, int, int]]]  # label -> sorted [(start, end, index into the records)]
+Targets = dict[str, tuple[int, int, str]]  # span id -> (start, end, label), for link attributes
+AttributeTuple = tuple[Any, ...]
+
+
+def _by_document(
+    records: Iterable[Mapping[str, Any]], annotators: Mapping[str, Iterable[str]] | None
+) -> dict[str, dict[str, list[Mapping[str, Any]]]]:
+    """doc_id -> annotator -> their own spans; ``annotators`` adds those who marked nothing."""
+    by_doc: dict[str, dict[str, list[Mapping[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for record in records:
+        if _human(record):
+            by_doc[record["doc_id"]][record["annotator"]].append(record)
+    for doc_id, names in (annotators or {}).items():
+        for name in names:
+            by_doc[doc_id].setdefault(name, [])
+    return by_doc
+
+
+def _label_order(
+    by_doc: Mapping[str, Mapping[str, list[Mapping[str, Any]]]], labelset: LabelSet, wanted: set[str] | None
+) -> list[str]:
+    """The labels reported: the label set's order, then unknown labels found, narrowed to ``wanted``."""
+    seen = {r["label"] for doc in by_doc.values() for rs in doc.values() for r in rs}
+    order = list(labelset.names) + sorted(seen - set(labelset.names))
+    if wanted is not None:
+        order = [name for name in order if name in wanted] + sorted(wanted - set(order))
+    return order
+
+
+class _UnitSpace:
+    """The units of Krippendorff's alpha in one document: its characters, or its tokens."""
+
+    def __init__(
+        self,
+        doc_id: str,
+        per_annotator: Mapping[str, list[Mapping[str, Any]]],
+        text: str | None,
+        length: int | None,
+        unit: str,
+    ) -> None:
+        self.tokens: tuple[list[int], list[int]] | None = None
+        if unit == "token":
+            if text is None:
+                raise ValueError(f"unit='token' needs the text of document {doc_id}")
+            self.tokens = _tokenize(text)
+            self.length = len(self.tokens[0])
+        elif text is not None:
+            self.length = len(text)
+        elif length is not None:
+            self.length = length
+        else:
+            self.length = max((r["end"] for rs in per_annotator.values() for r in rs), default=0)
+
+    def intervals(self, spans: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+        """A coder's spans of one label as unit ranges (token ranges for tokens, empty ones dropped)."""
+        intervals = [(s, e) for s, e, _ in spans]
+        if self.tokens is None:
+            return intervals
+        starts, ends = self.tokens
+        in_tokens = [_to_tokens(s, e, starts, ends) for s, e in intervals]
+        return [(s, e) for s, e in in_tokens if e > s]
+
+
+class _Tally:
+    """Counts summed over documents: span matches per pair and label, alpha coincidences, kappa tables."""
+
+    def __init__(self, order: list[str], labelset: LabelSet, wanted: set[str] | None) -> None:
+        self.order = order
+        self.wanted = wanted
+        self.links = {label.name: set(label.links()) for label in labelset.labels if label.name in set(order)}
+        for label in order:
+            self.links.setdefault(label, set())
+        self.label_attributes = {label.name: list(label.attributes) for label in labelset.labels}
+        # pair -> label -> [strict matches, partial matches, spans a, spans b]
+        self.counts: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(
+            lambda: defaultdict(lambda: [0, 0, 0, 0])
+        )
+        self.pair_documents: Counter[tuple[str, str]] = Counter()
+        self.alpha_by_label = {label: BinaryCoincidences() for label in order}
+        # label -> Counter of (A's attribute tuple, B's attribute tuple) over matched pairs
+        self.kappa_joint: dict[str, Counter[tuple[AttributeTuple, AttributeTuple]]] = defaultdict(Counter)
+        self.spans_per_label: Counter[str] = Counter()
+        self.documents = 0
+        self.everyone: set[str] = set()
+
+    def _spans(self, own: list[Mapping[str, Any]]) -> Spans:
+        grouped: Spans = defaultdict(list)
+        for index, record in enumerate(own):
+            if self.wanted is None or record["label"] in self.wanted:
+                grouped[record["label"]].append((record["start"], record["end"], index))
+        for label, label_spans in grouped.items():
+            label_spans.sort()
+            self.spans_per_label[label] += len(label_spans)
+        return grouped
+
+    def add_document(self, per_annotator: Mapping[str, list[Mapping[str, Any]]], space: _UnitSpace) -> None:
+        """Count one document that two or more annotators annotated."""
+        names = sorted(per_annotator)
+        self.documents += 1
+        self.everyone.update(names)
+        spans = {name: self._spans(per_annotator[name]) for name in names}
+        targets: dict[str, Targets] = {
+            name: {r["id"]: (r["start"], r["end"], r["label"]) for r in rs if r.get("id") is not None}
+            for name, rs in per_annotator.items()
+        }
+        for label in self.order:
+            coders = [space.intervals(spans[name].get(label, [])) for name in names]
+            _alpha_units(coders, space.length, self.alpha_by_label[label])
+        attribute_tuples: dict[tuple[str, int], AttributeTuple] = {}
+        for a, b in combinations(names, 2):
+            self.pair_documents[(a, b)] += 1
+            for label in self.order:
+                sa, sb = spans[a].get(label, []), spans[b].get(label, [])
+                if sa or sb:
+                    matched = self._match(self.counts[(a, b)][label], sa, sb)
+                    if matched and self.label_attributes.get(label):
+                        for i, j in matched:
+                            key_a, key_b = (a, sa[i][2]), (b, sb[j][2])
+                            for key in (key_a, key_b):
+                                if key not in attribute_tuples:
+                                    record = per_annotator[key[0]][key[1]]
+                                    attribute_tuples[key] = self._attributes(record, label, targets[key[0]])
+                            self.kappa_joint[label][(attribute_tuples[key_a], attribute_tuples[key_b])] += 1
+
+    @staticmethod
+    def _match(entry: list[int], sa: list[tuple[int, int, int]], sb: list[tuple[int, int, int]]) -> list:
+        matched, exact = _partial_pairs(sa, sb)
+        entry[0] += exact
+        entry[1] += len(matched)
+        entry[2] += len(sa)
+        entry[3] += len(sb)
+        return matched
+
+    def _attributes(self, record: Mapping[str, Any], label: str, targets: Targets) -> AttributeTuple:
+        return _attribute_tuple(record, self.label_attributes[label], self.links[label], targets)
+
+    def _pair(self, a: str, b: str, label_totals: dict[str, list[int]], overall: list[int]) -> dict[str, Any]:
+        """One pair's figures, adding its counts to the per-label and overall totals."""
+        per_label = self.counts.get((a, b), {})
+        totals = [0, 0, 0, 0]
+        label_out = {}
+        for label in self.order:
+            if label not in per_label:
+                continue
+            s, p, na, nb = per_label[label]
+            label_out[label] = {"strict": _prf(s, na, nb), "partial": _prf(p, na, nb)}
+            for position, value in enumerate((s, p, na, nb)):
+                totals[position] += value
+                label_totals[label][position] += value
+                overall[position] += value
+        return {
+            "a": a,
+            "b": b,
+            "documents": self.pair_documents[(a, b)],
+            "strict": _prf(totals[0], totals[2], totals[3]),
+            "partial": _prf(totals[1], totals[2], totals[3]),
+            "per_label": label_out,
+        }
+
+    def result(self, unit: str) -> dict[str, Any]:
+        """The figures (see :func:`compute_agreement`)."""
+        overall = [0, 0, 0, 0]
+        label_totals: dict[str, list[int]] = {label: [0, 0, 0, 0] for label in self.order}
+        # Pairs with spans first (their counts in pair order), then pairs that agreed on having no span at all.
+        pairs = [self._pair(a, b, label_totals, overall) for a, b in sorted(self.counts)]
+        pairs += [
+            self._pair(a, b, label_totals, overall)
+            for a, b in sorted(self.pair_documents)
+            if (a, b) not in self.counts
+        ]
+        pairs.sort(key=lambda pair: (pair["a"], pair["b"]))
+        pooled = BinaryCoincidences()
+        for coincidences in self.alpha_by_label.values():
+            pooled += coincidences
+        return {
+            "documents": self.documents,
+            "annotators": sorted(self.everyone),
+            "labels": self.order,
+            "unit": unit,
+            "overall": {
+                "strict": _prf(overall[0], overall[2], overall[3]),
+                "partial": _prf(overall[1], overall[2], overall[3]),
+                "alpha": pooled.alpha(),
+            },
+            "average": {"strict": _mean(pairs, "strict"), "partial": _mean(pairs, "partial")},
+            "per_label": {
+                label: {
+                    "strict": _prf(label_totals[label][0], label_totals[label][2], label_totals[label][3]),
+                    "partial": _prf(label_totals[label][1], label_totals[label][2], label_totals[label][3]),
+                    "alpha": self.alpha_by_label[label].alpha(),
+                    "spans": self.spans_per_label[label],
+                }
+                for label in self.order
+            },
+            "pairs": pairs,
+            "attributes": {
+                label: {
+                    attribute: _kappa(_marginal(joint, position))
+                    for position, attribute in enumerate(self.label_attributes[label])
+                }
+                for label, joint in self.kappa_joint.items()
+            },
+        }
+
+
+def _mean(pairs: list[dict[str, Any]], kind: str) -> dict[str, float | None]:
+    """The mean of the pairs' precision, recall and F1 (macro over pairs)."""
+    if not pairs:
+        return {"precision": None, "recall": None, "f1": None}
+    figures = [pair[kind] for pair in pairs]
+    return {
+        key: sum(figure[key] for figure in figures) / len(figures) for key in ("precision", "recall", "f1")
+    }
+
+
 def compute_agreement(
     records: Iterable[Mapping[str, Any]],
     *,
@@ -229,195 +445,15 @@ def compute_agreement(
         raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
     labelset = labelset or default_labelset()
     wanted = set(labels) if labels is not None else None
-    by_doc: dict[str, dict[str, list[Mapping[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for record in records:
-        if _human(record):
-            by_doc[record["doc_id"]][record["annotator"]].append(record)
-    if annotators:
-        for doc_id, names in annotators.items():
-            for name in names:
-                by_doc[doc_id].setdefault(name, [])
-    seen_labels = {r["label"] for doc in by_doc.values() for rs in doc.values() for r in rs}
-    order = list(labelset.names) + sorted(seen_labels - set(labelset.names))
-    if wanted is not None:
-        order = [name for name in order if name in wanted] + sorted(wanted - set(order))
-    link_attributes = {
-        label.name: set(label.links()) for label in labelset.labels if label.name in set(order)
-    }
-    label_attributes = {label.name: list(label.attributes) for label in labelset.labels}
-    for label in order:
-        link_attributes.setdefault(label, set())
-
-    # pair -> label -> [strict matches, partial matches, spans a, spans b]
-    counts: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(
-        lambda: defaultdict(lambda: [0, 0, 0, 0])
-    )
-    pair_documents: Counter[tuple[str, str]] = Counter()
-    alpha_by_label: dict[str, BinaryCoincidences] = {label: BinaryCoincidences() for label in order}
-    # label -> Counter of (A's attribute tuple, B's attribute tuple) over matched pairs
-    kappa_joint: dict[str, Counter[tuple[tuple[Any, ...], tuple[Any, ...]]]] = defaultdict(Counter)
-    spans_per_label: Counter[str] = Counter()
-    documents = 0
-    everyone: set[str] = set()
-
+    by_doc = _by_document(records, annotators)
+    tally = _Tally(_label_order(by_doc, labelset, wanted), labelset, wanted)
     for doc_id, per_annotator in by_doc.items():
-        names = sorted(per_annotator)
-        if len(names) < 2:
+        if len(per_annotator) < 2:
             continue
-        documents += 1
-        everyone.update(names)
         text = texts.get(doc_id) if texts else None
-        if unit == "token":
-            if text is None:
-                raise ValueError(f"unit='token' needs the text of document {doc_id}")
-            token_starts, token_ends = _tokenize(text)
-            length = len(token_starts)
-        elif text is not None:
-            length = len(text)
-        elif lengths and doc_id in lengths:
-            length = lengths[doc_id]
-        else:
-            length = max((r["end"] for rs in per_annotator.values() for r in rs), default=0)
-        # annotator -> label -> sorted [(start, end, index into that annotator's records)]
-        spans: dict[str, dict[str, list[tuple[int, int, int]]]] = {}
-        link_targets: dict[str, dict[str, tuple[int, int, str]]] = {}
-        attribute_tuples: dict[tuple[str, int], tuple[Any, ...]] = {}
-
-        for name in names:
-            grouped: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-            own = per_annotator[name]
-            for index, record in enumerate(own):
-                label = record["label"]
-                if wanted is None or label in wanted:
-                    grouped[label].append((record["start"], record["end"], index))
-            for label_spans in grouped.values():
-                label_spans.sort()
-            spans[name] = grouped
-            link_targets[name] = {
-                r["id"]: (r["start"], r["end"], r["label"]) for r in own if r.get("id") is not None
-            }
-            for label, label_spans in grouped.items():
-                spans_per_label[label] += len(label_spans)
-        for label in order:
-            coders = []
-            for name in names:
-                intervals = [(s, e) for s, e, _ in spans[name].get(label, ())]
-                if unit == "token":
-                    intervals = [_to_tokens(s, e, token_starts, token_ends) for s, e in intervals]
-                    intervals = [(s, e) for s, e in intervals if e > s]
-                coders.append(intervals)
-            if label in alpha_by_label:
-                _alpha_units(coders, length, alpha_by_label[label])
-        for a, b in combinations(names, 2):
-            pair_documents[(a, b)] += 1
-            pair_counts = counts[(a, b)]
-            for label in order:
-                sa = spans[a].get(label, [])
-                sb = spans[b].get(label, [])
-                if not sa and not sb:
-                    continue
-                entry = pair_counts[label]
-                matched, exact = _partial_pairs(sa, sb)
-                entry[0] += exact
-                entry[1] += len(matched)
-                entry[2] += len(sa)
-                entry[3] += len(sb)
-                if not matched or not label_attributes.get(label):
-                    continue
-                joint = kappa_joint[label]
-                names_ = label_attributes[label]
-                links_ = link_attributes[label]
-                for i, j in matched:
-                    key_a, key_b = (a, sa[i][2]), (b, sb[j][2])
-                    if key_a not in attribute_tuples:
-                        attribute_tuples[key_a] = _attribute_tuple(
-                            per_annotator[a][sa[i][2]], names_, links_, link_targets[a]
-                        )
-                    if key_b not in attribute_tuples:
-                        attribute_tuples[key_b] = _attribute_tuple(
-                            per_annotator[b][sb[j][2]], names_, links_, link_targets[b]
-                        )
-                    joint[(attribute_tuples[key_a], attribute_tuples[key_b])] += 1
-
-    pairs_out = []
-    overall_totals = [0, 0, 0, 0]
-    label_totals: dict[str, list[int]] = {label: [0, 0, 0, 0] for label in order}
-    for (a, b), per_label in sorted(counts.items()):
-        totals = [0, 0, 0, 0]
-        label_out = {}
-        for label in order:
-            if label not in per_label:
-                continue
-            s, p, na, nb = per_label[label]
-            label_out[label] = {"strict": _prf(s, na, nb), "partial": _prf(p, na, nb)}
-            for position, value in enumerate((s, p, na, nb)):
-                totals[position] += value
-                label_totals[label][position] += value
-                overall_totals[position] += value
-        pairs_out.append(
-            {
-                "a": a,
-                "b": b,
-                "documents": pair_documents[(a, b)],
-                "strict": _prf(totals[0], totals[2], totals[3]),
-                "partial": _prf(totals[1], totals[2], totals[3]),
-                "per_label": label_out,
-            }
-        )
-    for (a, b), number in sorted(pair_documents.items()):  # pairs that agreed on having no span at all
-        if (a, b) not in counts:
-            pairs_out.append(
-                {
-                    "a": a,
-                    "b": b,
-                    "documents": number,
-                    "strict": _prf(0, 0, 0),
-                    "partial": _prf(0, 0, 0),
-                    "per_label": {},
-                }
-            )
-    pairs_out.sort(key=lambda pair: (pair["a"], pair["b"]))
-
-    def mean(kind: str) -> dict[str, float | None]:
-        if not pairs_out:
-            return {"precision": None, "recall": None, "f1": None}
-        return {
-            key: sum(pair[kind][key] for pair in pairs_out) / len(pairs_out)
-            for key in ("precision", "recall", "f1")
-        }
-
-    pooled = BinaryCoincidences()
-    for coincidences in alpha_by_label.values():
-        pooled += coincidences
-    return {
-        "documents": documents,
-        "annotators": sorted(everyone),
-        "labels": order,
-        "unit": unit,
-        "overall": {
-            "strict": _prf(overall_totals[0], overall_totals[2], overall_totals[3]),
-            "partial": _prf(overall_totals[1], overall_totals[2], overall_totals[3]),
-            "alpha": pooled.alpha(),
-        },
-        "average": {"strict": mean("strict"), "partial": mean("partial")},
-        "per_label": {
-            label: {
-                "strict": _prf(label_totals[label][0], label_totals[label][2], label_totals[label][3]),
-                "partial": _prf(label_totals[label][1], label_totals[label][2], label_totals[label][3]),
-                "alpha": alpha_by_label[label].alpha(),
-                "spans": spans_per_label[label],
-            }
-            for label in order
-        },
-        "pairs": pairs_out,
-        "attributes": {
-            label: {
-                attribute: _kappa(_marginal(joint, position))
-                for position, attribute in enumerate(label_attributes[label])
-            }
-            for label, joint in kappa_joint.items()
-        },
-    }
+        length = lengths.get(doc_id) if lengths else None
+        tally.add_document(per_annotator, _UnitSpace(doc_id, per_annotator, text, length, unit))
+    return tally.result(unit)
 
 
 def attribute_key(
@@ -442,8 +478,9 @@ def span_votes(
     records: Iterable[Mapping[str, Any]],
     annotators: Iterable[str] | None = None,
     labelset: LabelSet | None = None,
+    link_targets: Iterable[Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The spans of ONE document grouped by (start, end, label), for the Review page and ``gold auto``::
+    """The spans of ONE document grouped by (start, end, label), for review candidates (:mod:`corpus.review`)::
 
         [{"start", "end", "label", "annotators": [names], "ids": [record ids], "agreed": bool,
           "variants": [{"attributes": {...}, "annotators": [names], "ids": [ids]}], "overlaps": bool}]
@@ -451,20 +488,24 @@ def span_votes(
     ``agreed`` is True when every annotator of the document (``annotators``, default: those with records) marked
     it; ``variants`` split the markers by their attribute values (same key as :func:`attribute_key`), the
     largest group first; ``overlaps`` is True when another group of the same label overlaps it (a boundary
-    disagreement). Sorted by start, end, label.
+    disagreement). Sorted by start, end, label. ``link_targets`` (default: ``records``) are the records a link
+    attribute may point at: pass every record of the document when ``records`` is a subset (the undecided
+    ones), so a speaker that was already reviewed still compares by its offsets.
     """
     labelset = labelset or default_labelset()
     records = [r for r in records if _human(r)]
+    targets = records if link_targets is None else [r for r in link_targets if _human(r)]
     names = sorted(set(annotators) if annotators is not None else {r["annotator"] for r in records})
     links = {label.name: set(label.links()) for label in labelset.labels}
-    by_id: dict[tuple[str, str], Mapping[str, Any]] = {
-        (r["annotator"], r["id"]): r for r in records if r.get("id") is not None
-    }
+    by_annotator: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
+    for target in targets:
+        if target.get("id") is not None:
+            by_annotator[target["annotator"]][target["id"]] = target
     groups: dict[tuple[int, int, str], dict[str, list[Mapping[str, Any]]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for record in records:
-        own = {key[1]: value for key, value in by_id.items() if key[0] == record["annotator"]}
+        own = by_annotator.get(record["annotator"], {})
         key = attribute_key(record, own, links.get(record["label"], set()))
         groups[(record["start"], record["end"], record["label"])][key].append(record)
     out = []

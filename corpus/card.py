@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import datasets
 from datasets.info import DatasetInfo, DatasetInfosDict
@@ -17,7 +18,7 @@ def card_header(
     *,
     pretty_name: str,
     license: str = "other",
-    extra: Mapping[str, object] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
     """The YAML front matter: ``configs`` with data_files per split and ``dataset_info`` with typed features."""
     data = DatasetCardData(pretty_name=pretty_name, license=license, **dict(extra or {}))

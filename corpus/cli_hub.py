@@ -34,8 +34,6 @@ def push(
     )
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``push`` to the ``release`` sub-app (registered by corpus.cli_release)."""
-    from corpus import cli_release
-
-    cli_release.release_app.command("push")(push)
+def register(release_app: typer.Typer) -> None:
+    """Add ``push`` to the ``release`` group (the one ``corpus.cli_release.register`` returns)."""
+    release_app.command("push")(push)

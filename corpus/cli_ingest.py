@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 from corpus.cli_support import console, err_console
-from corpus.ingest import IngestReport, ingest_paths
 from corpus.paths import corpus_file
+
+if TYPE_CHECKING:
+    from corpus.ingest import IngestReport
 
 
 def ingest(
@@ -24,6 +24,10 @@ def ingest(
     ] = True,
 ) -> None:
     """Ingest news articles into the project's corpus (data/corpus/documents.jsonl)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    from corpus.ingest import ingest_paths
+
     with Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -40,6 +44,8 @@ def ingest(
 
 
 def _print_report(report: IngestReport) -> None:
+    from rich.table import Table
+
     for problem in report.problems:
         err_console.print(f"[yellow]skipped[/] {problem.message}", highlight=False, soft_wrap=True)
     for where, doc_id in report.duplicates:

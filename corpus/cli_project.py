@@ -11,7 +11,6 @@ import typer
 from corpus.cli_support import console
 from corpus.errors import NewsspanError
 from corpus.paths import data_dir, project_home, project_labelset_file
-from corpus.scheme import load_labelset
 
 
 def init(
@@ -22,6 +21,8 @@ def init(
     force: Annotated[bool, typer.Option(help="Replace the project's existing label set.")] = False,
 ) -> None:
     """Create the project folders; with --labelset, the project uses that label set everywhere."""
+    from corpus.scheme import load_labelset
+
     data_dir().mkdir(parents=True, exist_ok=True)
     target = project_labelset_file()
     if labelset is not None:

@@ -5,24 +5,17 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from corpus.cli_support import console
+from corpus.cli_support import command_group, console
 from corpus.errors import NewsspanError
-from corpus.scheme import (
-    SCHEMA_VERSION,
-    LabelSet,
-    check_records,
-    load_labelset,
-    load_registry,
-    record_schema,
-)
-from corpus.scheme_files import display_path
 
-schema_app = typer.Typer(
+if TYPE_CHECKING:
+    from corpus.scheme import LabelSet
+
+schema_app = command_group(
     help="The annotation scheme: label set, record schema, validation.", no_args_is_help=True
 )
 
@@ -33,6 +26,8 @@ LabelsetOption = Annotated[
 
 def _read_jsonl(path: Path) -> tuple[list[Any], list[int], list[str]]:
     """Records of a JSONL file with their line numbers, and one message per malformed line."""
+    from corpus.scheme import display_path
+
     shown = display_path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -54,43 +49,61 @@ def _read_jsonl(path: Path) -> tuple[list[Any], list[int], list[str]]:
     return records, numbers, problems
 
 
+def _read_parquet(path: Path, shown: str) -> list[Any]:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path).to_pylist()
+    except FileNotFoundError:
+        raise NewsspanError("file not found", where=shown, hint="check the path") from None
+    except Exception as error:  # pyarrow raises several types for a bad file
+        raise NewsspanError(f"cannot read Parquet: {error}", where=shown) from None
+
+
+def _read_json_list(path: Path, shown: str) -> list[Any]:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NewsspanError("file not found", where=shown, hint="check the path") from None
+    except json.JSONDecodeError as error:
+        raise NewsspanError(f"not valid JSON: {error.msg}", where=f"{shown}:{error.lineno}") from None
+    if not isinstance(rows, list):
+        raise NewsspanError("expected a JSON list of document records", where=shown)
+    return rows
+
+
+def _read_document_file(path: Path) -> tuple[list[Any], str]:
+    """Document records of a .parquet, .json (a list) or JSONL file, and how to name the file."""
+    from corpus.scheme import display_path
+
+    shown = display_path(path)
+    if path.suffix == ".parquet":
+        return _read_parquet(path, shown), shown
+    if path.suffix == ".json":
+        return _read_json_list(path, shown), shown
+    rows, _, problems = _read_jsonl(path)
+    if problems:
+        raise NewsspanError(problems[0], hint="fix the documents file")
+    return rows, shown
+
+
+def _release_documents(release: str | None) -> tuple[list[Any], str]:
+    try:
+        from corpus.release import open_release
+    except ImportError:
+        raise NewsspanError(
+            "no documents to check against", hint="pass --documents FILE (JSONL of document records)"
+        ) from None
+    opened = open_release(release)
+    return opened.documents(), f"release v{opened.version}"
+
+
 def _load_documents(documents: Path | None, release: str | None) -> tuple[dict[str, dict[str, Any]], str]:
     """doc_id -> document, from a JSONL/JSON/Parquet file of document records or from a release."""
     if documents is not None:
-        shown = display_path(documents)
-        if documents.suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            try:
-                rows = pq.read_table(documents).to_pylist()
-            except FileNotFoundError:
-                raise NewsspanError("file not found", where=shown, hint="check the path") from None
-            except Exception as error:  # pyarrow raises several types for a bad file
-                raise NewsspanError(f"cannot read Parquet: {error}", where=shown) from None
-        elif documents.suffix == ".json":
-            try:
-                rows = json.loads(documents.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise NewsspanError("file not found", where=shown, hint="check the path") from None
-            except json.JSONDecodeError as error:
-                raise NewsspanError(f"not valid JSON: {error.msg}", where=f"{shown}:{error.lineno}") from None
-            if not isinstance(rows, list):
-                raise NewsspanError("expected a JSON list of document records", where=shown)
-        else:
-            rows, _, problems = _read_jsonl(documents)
-            if problems:
-                raise NewsspanError(problems[0], hint="fix the documents file")
-        source = shown
+        rows, source = _read_document_file(documents)
     else:
-        try:
-            from corpus.release import open_release
-        except ImportError:
-            raise NewsspanError(
-                "no documents to check against", hint="pass --documents FILE (JSONL of document records)"
-            ) from None
-        opened = open_release(release)
-        rows = opened.documents()
-        source = f"release v{opened.version}"
+        rows, source = _release_documents(release)
     table: dict[str, dict[str, Any]] = {}
     for position, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not isinstance(row.get("doc_id"), str) or "text" not in row:
@@ -122,6 +135,8 @@ def validate_command(
 
     Problems are reported as "FILE line N (id X): path: what is wrong". Exits 1 when any record has a problem.
     """
+    from corpus.scheme import SCHEMA_VERSION, check_records, display_path, load_labelset, load_registry
+
     chosen = load_labelset(labelset)
     actors = load_registry(registry)
     records, numbers, problems = _read_jsonl(file)
@@ -151,10 +166,12 @@ def _print_summary(
     invalid: Counter[str] = Counter()
     for record, found in zip(records, per_record, strict=True):
         label = record.get("label") if isinstance(record, dict) else None
-        key = label if label in labelset else "(unknown label)"
+        key = label if isinstance(label, str) and label in labelset else "(unknown label)"
         totals[key] += 1
         if found:
             invalid[key] += 1
+    from rich.table import Table
+
     table = Table(title=f"{shown}: {len(records)} records against {source}", title_justify="left")
     table.add_column("label")
     table.add_column("records", justify="right")
@@ -195,10 +212,14 @@ def show_command(
     ] = False,
 ) -> None:
     """Print the label set as a table (keys, colour, description, attributes; * = required)."""
+    from corpus.scheme import SCHEMA_VERSION, display_path, load_labelset, record_schema
+
     chosen = load_labelset(labelset)
     if as_json:
         print(json.dumps(record_schema(chosen), indent=2, ensure_ascii=False))
         return
+    from rich.table import Table
+
     table = Table(
         title=f"{chosen.title} v{chosen.version} ({display_path(chosen.path)})",
         title_justify="left",

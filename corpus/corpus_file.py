@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import NewsspanError
+from corpus.jsonl import iter_jsonl
 from corpus.paths import corpus_file
 
 
@@ -21,18 +22,15 @@ def read_documents(path: Path | None = None) -> Iterator[dict[str, Any]]:
     path = path or corpus_file()
     if not path.exists():
         return
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.endswith(b"\n"):
-                break  # an interrupted append; everything before it is intact
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as error:
-                raise NewsspanError(
-                    f"corpus file is corrupt ({error.msg})",
-                    where=f"{path}:{number}",
-                    hint="restore it from a backup or re-ingest the articles into a fresh project",
-                ) from None
+    # an interrupted append leaves one unterminated last line; everything before it is intact
+    for line in iter_jsonl(path, complete_lines_only=True):
+        if line.value is None:
+            raise NewsspanError(
+                f"corpus file is corrupt ({line.reason})",
+                where=line.where,
+                hint="restore it from a backup or re-ingest the articles into a fresh project",
+            )
+        yield line.value
 
 
 def append_documents(documents: Iterable[dict[str, Any]], path: Path | None = None) -> int:

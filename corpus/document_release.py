@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from corpus.splits import DEFAULT_SALT, assign_split, story_key
 DOCUMENTS_CONFIG = "documents"
 
 
-def release_row(document: dict[str, Any], *, salt: str = DEFAULT_SALT) -> dict[str, Any]:
+def release_row(document: Mapping[str, Any], *, salt: str = DEFAULT_SALT) -> dict[str, Any]:
     """A corpus document as a release row, with the split it belongs to."""
     return {**document_row(document), "split": assign_split(story_key(document), salt=salt)}
 

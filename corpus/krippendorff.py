@@ -16,16 +16,17 @@ Two entry points:
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
 
-def coincidences(units: Iterable[Sequence[Hashable | None]]) -> Counter[tuple[Hashable, Hashable]]:
-    """The coincidence matrix ``o_ck`` (as a Counter of value pairs) of pairable values."""
-    matrix: Counter[tuple[Hashable, Hashable]] = Counter()
+def coincidences(units: Iterable[Sequence[Hashable | None]]) -> defaultdict[tuple[Hashable, Hashable], float]:
+    """The coincidence matrix ``o_ck`` (value pair -> weight; weights are fractions) of pairable values."""
+    matrix: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for unit in units:
         values = [value for value in unit if value is not None]
         m = len(values)
@@ -40,13 +41,15 @@ def coincidences(units: Iterable[Sequence[Hashable | None]]) -> Counter[tuple[Ha
     return matrix
 
 
-def _delta2(level: str, marginals: dict[Hashable, float]):  # noqa: ANN202
+def _delta2(level: str, marginals: dict[Any, float]) -> Callable[[Any, Any], float]:
+    """The squared difference function of a level of measurement (values of interval/ratio/ordinal levels are
+    numbers or sortable; nominal values only need equality)."""
     if level == "nominal":
         return lambda c, k: 0.0 if c == k else 1.0
     if level == "interval":
-        return lambda c, k: float(c - k) ** 2  # type: ignore[operator]
+        return lambda c, k: float(c - k) ** 2
     if level == "ratio":
-        return lambda c, k: 0.0 if c == k else ((c - k) / (c + k)) ** 2  # type: ignore[operator]
+        return lambda c, k: 0.0 if c == k else ((c - k) / (c + k)) ** 2
     if level == "ordinal":
         ordered = sorted(marginals)
         rank = {value: index for index, value in enumerate(ordered)}
@@ -54,7 +57,7 @@ def _delta2(level: str, marginals: dict[Hashable, float]):  # noqa: ANN202
         for value in ordered:
             cumulative.append(cumulative[-1] + marginals[value])
 
-        def ordinal(c: Hashable, k: Hashable) -> float:
+        def ordinal(c: Any, k: Any) -> float:
             low, high = sorted((rank[c], rank[k]))
             if low == high:
                 return 0.0

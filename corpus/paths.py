@@ -2,7 +2,8 @@
 
 A project is a folder (``NEWSSPAN_HOME``, default the current directory) holding ``data/`` (the ingested
 corpus and the embedded SQLite store) and ``releases/`` (immutable dataset releases). The JSON Schemas live in
-the repository's ``schema/`` folder, the single source of truth for labels and records.
+the ``schema`` package, the single source of truth for labels and records; :mod:`corpus.scheme.files` reads
+them through ``importlib.resources`` so an installed wheel works as well as a checkout.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_DIR = REPO_ROOT / "schema"
-DOCS_DIR = REPO_ROOT / "docs"
 SEEDS_DIR = REPO_ROOT / "seeds"
+"""The seed articles of a checkout (the demo bootstrap); not part of the wheel."""
 
 
 def project_home() -> Path:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus import jsonl
 from corpus.text import normalize_newlines
 
 # Largest article accepted, in UTF-8 bytes. Long-form news rarely exceeds 100 KB; 1 MiB leaves ample room while
@@ -50,27 +51,12 @@ class Problem:
 Item = Article | Problem
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
 def decode_utf8(data: bytes, where: str) -> str | Problem:
     """Decode bytes as UTF-8 (a leading BOM is dropped); refuse NUL bytes and invalid sequences with their place."""
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        return Problem(
-            f"{where}:{_line_of(data, nul)}",
-            f"contains a NUL byte at byte {nul}; this looks like a binary file, not UTF-8 text",
-            "convert the article to UTF-8 plain text",
-        )
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return Problem(
-            f"{where}:{_line_of(data, error.start)}",
-            f"invalid UTF-8 at byte {error.start} ({data[error.start : error.start + 1]!r})",
-            "re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
-        )
+        return jsonl.decode_utf8(data, where)
+    except jsonl.NotUtf8 as error:
+        return Problem(error.where or where, error.what, error.hint or "")
 
 
 def _check_text(text: object, where: str) -> str | Problem:
@@ -124,32 +110,13 @@ def read_txt(path: Path) -> Iterator[Item]:
 
 
 def read_jsonl(path: Path) -> Iterator[Item]:
-    data = path.read_bytes()
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        where = f"{path}:{number}"
-        if not line.strip():
-            continue
-        decoded = decode_utf8(line, where)
-        if isinstance(decoded, Problem):
-            decoded.where = where
-            yield decoded
-            continue
-        try:
-            row = json.loads(decoded)
-        except json.JSONDecodeError as error:
-            yield Problem(
-                where, f"not valid JSON ({error.msg} at column {error.colno})", "one JSON object a line"
-            )
-            continue
-        if not isinstance(row, dict):
-            yield Problem(
-                where, f"a line must be a JSON object, got {type(row).__name__}", "one JSON object a line"
-            )
-            continue
-        if "text" not in row:
-            yield Problem(where, "the object has no 'text' field", "add the article text as 'text'")
-            continue
-        yield _from_row(row, where)
+    for line in jsonl.iter_jsonl(path):
+        if line.value is None:
+            yield Problem(line.where, line.reason or "bad line", line.hint)
+        elif "text" not in line.value:
+            yield Problem(line.where, "the object has no 'text' field", "add the article text as 'text'")
+        else:
+            yield _from_row(line.value, line.where)
 
 
 def read_csv(path: Path) -> Iterator[Item]:

@@ -1,4 +1,5 @@
-"""Helpers for driving the span component in Chromium: find a phrase's box, select it by mouse or by JS."""
+"""Helpers for driving the workbench in Chromium: log in, read a metric, find a phrase's box, select it by mouse
+or by JS."""
 
 from __future__ import annotations
 
@@ -89,3 +90,18 @@ def wait_until(check: Callable[[], object], timeout: float = 15.0) -> object:
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met in {timeout} s")
         time.sleep(0.05)
+
+
+def log_in(page, url: str, name: str, password: str) -> None:
+    """Open the workbench and log in through its form."""
+    page.goto(url)
+    page.get_by_label("User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def metric_value(page, label: str) -> str:
+    """The value a Streamlit ``st.metric`` with this label shows, once it is on the page."""
+    metric = page.get_by_test_id("stMetric").filter(has_text=label)
+    metric.wait_for()
+    return metric.get_by_test_id("stMetricValue").inner_text().strip()

@@ -448,6 +448,34 @@ class FakeHub:
             raise HubError(404, f"LFS object {oid} not found or wrong size")
         return Response.json({"success": True})
 
+    def _apply_operation(
+        self, files: dict[str, FileEntry], key: str, value: dict[str, Any]
+    ) -> dict[str, FileEntry]:
+        """One file operation of a commit (file, lfsFile, deletedFile, deletedFolder) applied to ``files``."""
+        if key == "file":
+            content = (
+                base64.b64decode(value["content"]) if value.get("encoding") == "base64" else value["content"]
+            )
+            content = content.encode() if isinstance(content, str) else content
+            files[value["path"]] = self._entry_for(value["path"], content)
+        elif key == "lfsFile":
+            sha, size = value["oid"], self.lfs_objects.get(value["oid"])
+            if size is None or ("size" in value and int(value["size"]) != size):
+                raise HubError(400, f"LFS object {sha} for {value['path']} was not uploaded")
+            pointer = lfs_pointer(sha, size)
+            files[value["path"]] = FileEntry(
+                value["path"], size, sha, lfs=True, git_oid=git_blob_oid(pointer)
+            )
+        elif key == "deletedFile":
+            if files.pop(value["path"], None) is None:
+                raise HubError(404, f"A file with this name doesn't exist: {value['path']}", "EntryNotFound")
+        elif key == "deletedFolder":
+            prefix = value["path"].rstrip("/") + "/"
+            files = {p: e for p, e in files.items() if not p.startswith(prefix)}
+        else:
+            raise HubError(400, f"The fake Hub does not support commit operation {key!r}")
+        return files
+
     def _commit(self, repo: Repo, revision: str, body: bytes) -> Response:
         branch = revision.removeprefix("refs/heads/")
         if branch not in repo.branches:
@@ -469,32 +497,8 @@ class FakeHub:
                     raise HubError(
                         412, f"Parent commit {expected} is not the head of {branch} ({parent.oid})"
                     )
-            elif key == "file":
-                content = (
-                    base64.b64decode(value["content"])
-                    if value.get("encoding") == "base64"
-                    else value["content"]
-                )
-                content = content.encode() if isinstance(content, str) else content
-                files[value["path"]] = self._entry_for(value["path"], content)
-            elif key == "lfsFile":
-                sha, size = value["oid"], self.lfs_objects.get(value["oid"])
-                if size is None or ("size" in value and int(value["size"]) != size):
-                    raise HubError(400, f"LFS object {sha} for {value['path']} was not uploaded")
-                pointer = lfs_pointer(sha, size)
-                files[value["path"]] = FileEntry(
-                    value["path"], size, sha, lfs=True, git_oid=git_blob_oid(pointer)
-                )
-            elif key == "deletedFile":
-                if files.pop(value["path"], None) is None:
-                    raise HubError(
-                        404, f"A file with this name doesn't exist: {value['path']}", "EntryNotFound"
-                    )
-            elif key == "deletedFolder":
-                prefix = value["path"].rstrip("/") + "/"
-                files = {p: e for p, e in files.items() if not p.startswith(prefix)}
             else:
-                raise HubError(400, f"The fake Hub does not support commit operation {key!r}")
+                files = self._apply_operation(files, key, value)
         if not message:
             raise HubError(400, "A commit needs a summary")
         commit = self._new_commit(repo, parent, files, message)
@@ -557,6 +561,19 @@ def _flag(query: dict[str, list[str]], name: str) -> bool:
     return bool(values) and values[-1].lower() in ("1", "true", "yes")
 
 
+def _read_chunked(rfile: Any) -> bytes:
+    """A request body sent with ``Transfer-Encoding: chunked`` (huggingface_hub streams uploads that way)."""
+    chunks = []
+    while True:
+        size = int(rfile.readline().split(b";")[0].strip() or b"0", 16)
+        if size == 0:
+            while rfile.readline() not in (b"\r\n", b"\n", b""):
+                pass
+            return b"".join(chunks)
+        chunks.append(rfile.read(size))
+        rfile.readline()
+
+
 def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like the real Hub; every answer carries Content-Length
@@ -566,15 +583,7 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
 
         def _read_body(self) -> bytes:
             if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-                chunks = []
-                while True:
-                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                    if size == 0:
-                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                            pass
-                        return b"".join(chunks)
-                    chunks.append(self.rfile.read(size))
-                    self.rfile.readline()
+                return _read_chunked(self.rfile)
             length = int(self.headers.get("Content-Length") or 0)
             return self.rfile.read(length) if length else b""
 

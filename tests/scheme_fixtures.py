@@ -6,18 +6,18 @@ offsets.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from corpus.scheme import SCHEMA_VERSION
+from corpus.text import sha256_text
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def make_document(text: str, source_id: str = "doc") -> dict[str, Any]:
     """A document record (docs/contracts.md) whose cleaned text is ``text``."""
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sha = sha256_text(text)
     return {
         "doc_id": sha[:16],
         "source_id": source_id,

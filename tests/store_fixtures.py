@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
+from tests.throwaway_pg import Cluster, PostgresUnavailable
 from workbench.store import CLI_USER, Store, User, open_store
 from workbench.store.engine import dispose_engine, get_engine
 from workbench.store.migrate import upgrade
-from workbench.store.throwaway_pg import Cluster, PostgresUnavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery"

@@ -224,3 +224,34 @@ def test_span_votes_group_annotators_and_attribute_variants():
     assert [v["annotators"] for v in first["variants"]] == [["ana", "ben"], ["cy"]]
     numbers = [v for v in votes if v["label"] == "number"]
     assert all(v["overlaps"] and not v["agreed"] for v in numbers)
+
+
+def test_store_agreement_inputs_are_one_rule_for_reviewers_and_admins(project, team) -> None:
+    """Documents in review or final only; texts given; done-without-spans annotators count; no suggestions."""
+    from corpus.agreement_inputs import agreement_figures
+    from tests.store_fixtures import ACTOR, span
+
+    store = team.store
+    reviewed, empty, open_ = team.doc(0), team.doc(1), team.doc(2)
+    for user in (team.ana, team.ben):
+        store.save_annotation(user, span(reviewed, "Putin", "actor", ACTOR))
+        store.save_annotation(user, span(open_, "Putin", "actor", ACTOR))
+    store.save_annotation(team.ben, span(empty, "Putin", "actor", ACTOR))
+    store.save_suggestions(team.admin, [span(reviewed, "Xi", "actor", ACTOR)], suggested_by="actors")
+    for user in (team.ana, team.ben):
+        store.set_document_status(user, reviewed["doc_id"], "done")
+        store.set_document_status(user, empty["doc_id"], "done")
+    store.set_document_status(team.ana, open_["doc_id"], "done")  # ben is not done: still in annotation
+
+    inputs = store.agreement_inputs(team.rita)
+    assert store.agreement_inputs(team.admin) == inputs
+    assert set(inputs.texts) == {reviewed["doc_id"], empty["doc_id"]}
+    assert inputs.texts[empty["doc_id"]] == empty["text"]
+    assert {r["doc_id"] for r in inputs.records} == {reviewed["doc_id"], empty["doc_id"]}
+    assert not any(r.get("suggested_by") for r in inputs.records)
+    assert inputs.annotators[empty["doc_id"]] == ["ana", "ben"]
+    figures = agreement_figures(inputs)
+    assert figures["documents"] == 2 and figures["annotators"] == ["ana", "ben"]
+    assert figures["overall"]["strict"]["f1"] == 2 * 1 / (2 + 1)  # Putin twice agreed, once alone
+    with pytest.raises(Exception, match="may not review"):
+        store.agreement_inputs(team.ana)

@@ -19,6 +19,7 @@ from corpus.errors import NewsspanError
 from corpus.paths import releases_dir
 from corpus.release import open_release, verify_release
 from tests.store_fixtures import ACTOR, Team, span
+from workbench.store.release_source import StoreAnnotationSource
 
 PHRASE = "China and Russia must stand firm in upholding the post-war international order"
 CLAIM = {"attribution": "direct quote", "kind": "prescriptive"}
@@ -49,10 +50,11 @@ def test_gold_workflow_from_annotators_to_release(project, team: Team) -> None:
         store.save_annotation(user, {**span(doc, "Xi", "actor", ACTOR, nth=2), "id": f"{prefix}1"})
         store.save_annotation(user, span(doc, PHRASE, "claim", {"speaker": f"{prefix}1", **CLAIM}))
     putin = store.save_annotation(team.ben, span(doc, "Putin", "actor", ACTOR))
-    draft = store.save_annotation(team.ana, span(doc, "Putin", "number", {}))  # kind missing: a draft
     store.save_suggestions(team.admin, [span(doc, "Xi Jinping", "actor", ACTOR)], suggested_by="actors")
     for user in (team.ana, team.ben):
         store.set_document_status(user, doc_id, "done")
+    # Done is refused while a span is a draft; an annotator may still add one once the document is in review.
+    draft = store.save_annotation(team.ana, span(doc, "Putin", "number", {}))  # kind missing: a draft
 
     report = store.auto_gold(team.rita, min_agree=2)
     assert len(report.created) == 2 and report.documents == 1
@@ -66,7 +68,7 @@ def test_gold_workflow_from_annotators_to_release(project, team: Team) -> None:
     assert {r["review"] for r in agreed} == {"accepted"}
     store.review(team.rita, putin["id"], "accept", putin["version"])
 
-    path = build_annotated_release("0.2.0", store=store)
+    path = build_annotated_release("0.2.0", StoreAnnotationSource(store))
     assert verify_release("0.2.0") == []
     manifest = open_release("0.2.0").manifest
     assert manifest["gold_spans"] == 3 and manifest["annotators"] == ["ana", "ben"]
@@ -224,7 +226,7 @@ def test_ratios_and_empty_splits_are_left_out_of_the_card(project) -> None:
 
 def test_without_annotations_the_build_is_refused(project, store) -> None:
     with pytest.raises(NewsspanError, match="no gold or annotator spans"):
-        build_annotated_release("0.2.0", store=store)
+        build_annotated_release("0.2.0", StoreAnnotationSource(store))
 
 
 def test_write_parquet_fast_path_equals_encoding_and_still_checks_labels(tmp_path) -> None:

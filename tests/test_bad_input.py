@@ -28,7 +28,7 @@ ACTOR = {"type": "PER", "entity_id": ["xi_jinping"], "mention": "name"}
 
 def newsspan(*args: str, cwd: Path, stdin: str | None = None, env: dict | None = None):
     result = subprocess.run(
-        [sys.executable, "-m", "corpus.cli", *args],
+        [sys.executable, "-m", "workbench.cli", *args],
         cwd=cwd, input=stdin, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
     )  # fmt: skip
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
@@ -274,7 +274,7 @@ def test_missing_latest_falls_back_to_the_newest_release(world, tmp_path):
 
 def test_kill_9_during_a_build_leaves_no_release(world, unchanged):
     env = {**os.environ, **world["env"], "NEWSSPAN_TEST_PAUSE_BEFORE_PUBLISH": "60"}
-    child = subprocess.Popen([sys.executable, "-m", "corpus.cli", "release", "build", "0.9.0"], cwd=world["home"],
+    child = subprocess.Popen([sys.executable, "-m", "workbench.cli", "release", "build", "0.9.0"], cwd=world["home"],
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     root = world["home"] / "releases"
     deadline = time.monotonic() + 60

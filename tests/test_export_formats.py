@@ -7,9 +7,10 @@ import json
 from typer.testing import CliRunner
 
 from corpus.annotated_release import build_annotated_release_from
-from corpus.cli import app
-from corpus.export_formats import bio_tags, export_release, tokens
+from corpus.formats.iob2 import bio_tags, tokens
+from corpus.formats.release_export import export_release
 from tests.test_annotated_release import synthetic
+from workbench.cli import app
 
 
 def spans(*items):

@@ -11,7 +11,6 @@ import pytest
 import yaml
 from datasets import ClassLabel, List, Value, load_dataset
 
-from corpus import paths
 from corpus.errors import NewsspanError
 from corpus.features import (
     annotation_features,
@@ -24,9 +23,10 @@ from corpus.features import (
     span_row,
 )
 from corpus.scheme import load_labelset, validate_records
+from corpus.scheme.files import schema_path
 from tests.scheme_fixtures import make_record, seed_document
 
-PROPAGANDA = paths.SCHEMA_DIR / "examples" / "propaganda.labelset.json"
+PROPAGANDA = schema_path("examples/propaganda.labelset.json")
 
 
 def test_annotation_features_follow_the_labelset() -> None:

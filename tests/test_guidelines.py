@@ -1,13 +1,14 @@
-"""docs/guidelines.md stays consistent with the label set: every label has its section, every frame appears."""
+"""schema/guidelines.md stays consistent with the label set: every label has its section, every frame appears."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from corpus import paths
 from corpus.scheme import guidelines_section, load_labelset
+from corpus.scheme.files import schema_resource
 
-GUIDELINES = (paths.DOCS_DIR / "guidelines.md").read_text(encoding="utf-8")
+GUIDELINES = schema_resource("guidelines.md").read_text(encoding="utf-8")
 
 
 def test_every_label_has_exactly_one_section() -> None:
@@ -48,3 +49,10 @@ def test_hard_cases_are_covered() -> None:
 def test_missing_section_or_file_gives_empty_text(tmp_path) -> None:
     assert guidelines_section("loaded_language") == ""
     assert guidelines_section("actor", tmp_path / "none.md") == ""
+
+
+def test_the_guidelines_ship_with_the_label_set_they_describe() -> None:
+    """The workbench reads them from the installed ``schema`` package; docs/ only points there."""
+    assert load_labelset().raw["guidelines"] == "schema/guidelines.md"
+    pointer = (Path(__file__).resolve().parents[1] / "docs" / "guidelines.md").read_text(encoding="utf-8")
+    assert len(pointer.strip().splitlines()) == 1 and "schema/guidelines.md" in pointer

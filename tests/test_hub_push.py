@@ -173,7 +173,7 @@ def test_hub_failures_become_one_line_errors(project, fake_hub: FakeHub, monkeyp
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "corpus.cli", *args],
+        [sys.executable, "-m", "workbench.cli", *args],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

@@ -1,12 +1,14 @@
 """Ingest: every input kind, metadata kept, duplicates stored once, bad inputs reported and skipped."""
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 
 from corpus.corpus_file import read_documents
+from corpus.errors import NewsspanError
 from corpus.ingest import ingest_paths
 from corpus.readers import MAX_ARTICLE_BYTES
 from tests.project_fixtures import SEEDS
@@ -111,6 +113,25 @@ def test_bad_jsonl_rows_name_their_line(project, tmp_path):
     assert messages[4].startswith(f"{path}:6: 'text' must be a string")
 
 
+def test_jsonl_lines_that_are_not_utf8_name_their_line_and_byte(project, tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(json.dumps({"text": ARTICLE}).encode() + b'\n{"text": "caf\xe9"}\n{"text": "a\x00b"}\n')
+    messages = [p.message for p in ingest_paths([path]).problems]
+    assert messages[0].startswith(f"{path}:2: invalid UTF-8 at byte 13") and "iconv" in messages[0]
+    assert messages[1].startswith(f"{path}:3: contains a NUL byte at byte 11")
+
+
+def test_corpus_file_skips_an_interrupted_last_line_and_refuses_a_corrupt_one(tmp_path):
+    path = tmp_path / "documents.jsonl"
+    path.write_text('{"doc_id": "a"}\n\n{"doc_id": "b"}\n{"doc_id": "c', encoding="utf-8")
+    assert [document["doc_id"] for document in read_documents(path)] == ["a", "b"]
+    path.write_text('{"doc_id": "a"}\n{"doc_id": \n{"doc_id": "b"}\n', encoding="utf-8")
+    with pytest.raises(
+        NewsspanError, match=rf"^{re.escape(str(path))}:2: corpus file is corrupt \(not valid JSON"
+    ):
+        list(read_documents(path))
+
+
 def test_missing_path_and_unsupported_type(project, tmp_path):
     (tmp_path / "notes.docx").write_bytes(b"PK")
     report = ingest_paths([tmp_path / "nope.txt", tmp_path / "notes.docx"])
@@ -127,7 +148,7 @@ def test_no_clean_keeps_the_raw_text(project):
 
 def _cli(*args, cwd):
     return subprocess.run(
-        [sys.executable, "-m", "corpus.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "workbench.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
     )
 
 

@@ -1,10 +1,10 @@
-"""UTF-16 <-> code point offsets and whitespace snapping (workbench/offsets.py)."""
+"""UTF-16 <-> code point offsets and whitespace snapping (corpus/offsets.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from workbench.offsets import (
+from corpus.offsets import (
     OffsetError,
     codepoints_to_utf16,
     snap_span,

@@ -5,16 +5,16 @@ import subprocess
 import sys
 
 from corpus.features import annotation_features
-from corpus.paths import SCHEMA_DIR
 from corpus.scheme import default_labelset, validate_record
+from corpus.scheme.files import schema_path
 from tests.scheme_fixtures import make_document, make_record
 
-PROPAGANDA = SCHEMA_DIR / "examples" / "propaganda.labelset.json"
+PROPAGANDA = schema_path("examples/propaganda.labelset.json")
 
 
 def _cli(*args, cwd):
     return subprocess.run(
-        [sys.executable, "-m", "corpus.cli", *args], cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-m", "workbench.cli", *args], cwd=cwd, capture_output=True, text=True
     )
 
 

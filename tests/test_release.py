@@ -131,7 +131,7 @@ def test_latest_names_the_newest_version_and_manifest_lists_superseded(seeded):
 def test_sigkill_during_build_leaves_no_release_and_latest_untouched(seed_release, seeded):
     env = {**os.environ, "NEWSSPAN_TEST_PAUSE_BEFORE_PUBLISH": "60"}
     child = subprocess.Popen(
-        [sys.executable, "-m", "corpus.cli", "release", "build", "0.2.0"],
+        [sys.executable, "-m", "workbench.cli", "release", "build", "0.2.0"],
         cwd=seeded, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     root = releases_dir()

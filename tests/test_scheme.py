@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from corpus import paths
 from corpus.errors import NewsspanError
 from corpus.scheme import (
     SCHEMA_VERSION,
@@ -18,6 +17,7 @@ from corpus.scheme import (
     record_schema,
     validate_document,
 )
+from corpus.scheme.files import schema_path, schema_resource
 from tests.scheme_fixtures import SEEDS, make_document
 
 SCHEMA_FILES = [
@@ -29,13 +29,13 @@ SCHEMA_FILES = [
     "actors.schema.json",
     "examples/propaganda.labelset.json",
 ]
-PROPAGANDA = paths.SCHEMA_DIR / "examples" / "propaganda.labelset.json"
+PROPAGANDA = schema_path("examples/propaganda.labelset.json")
 SEED_TEXT = "\n".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
 
 
 @pytest.mark.parametrize("name", SCHEMA_FILES)
 def test_every_schema_file_has_id_title_description_version(name: str) -> None:
-    data = json.loads((paths.SCHEMA_DIR / name).read_text(encoding="utf-8"))
+    data = json.loads(schema_resource(name).read_text(encoding="utf-8"))
     for key in ("$id", "title", "description", "version"):
         assert data.get(key), f"{name} lacks {key}"
     if name.endswith(".schema.json"):
@@ -47,7 +47,7 @@ def test_default_labelset_has_the_four_news_labels() -> None:
     labelset = load_labelset()
     assert labelset.names == ["actor", "claim", "number", "framing"]
     assert labelset.version == "1.0.0"
-    assert labelset.path == paths.SCHEMA_DIR / "labelset.json"
+    assert labelset.path == schema_path("labelset.json")
     assert labelset.hotkeys() == {
         "1": "actor",
         "a": "actor",
@@ -98,7 +98,7 @@ def test_record_schema_is_composed_from_the_labelset() -> None:
     propaganda = record_schema(load_labelset(PROPAGANDA))
     assert len([rule for rule in propaganda["allOf"] if "if" in rule]) == 14
     # No label is listed in the static record schema: the label set is the only place.
-    static = (paths.SCHEMA_DIR / "annotation.schema.json").read_text(encoding="utf-8")
+    static = schema_resource("annotation.schema.json").read_text(encoding="utf-8")
     for name in ("actor", "claim", "framing", "speaker", "entity_id"):
         assert f'"{name}"' not in static
     assert json.loads(static)["version"] == SCHEMA_VERSION
@@ -114,7 +114,7 @@ def _write(tmp_path: Path, data: dict) -> Path:
 
 
 def _default_data() -> dict:
-    return json.loads((paths.SCHEMA_DIR / "labelset.json").read_text(encoding="utf-8"))
+    return json.loads(schema_resource("labelset.json").read_text(encoding="utf-8"))
 
 
 def _mutate(change) -> dict:
@@ -242,7 +242,7 @@ def test_registry_search_ranks_exact_then_prefix() -> None:
 
 
 def test_registry_with_duplicate_ids_is_refused(tmp_path: Path) -> None:
-    data = json.loads((paths.SCHEMA_DIR / "actors.json").read_text(encoding="utf-8"))
+    data = json.loads(schema_resource("actors.json").read_text(encoding="utf-8"))
     data["entities"].append(dict(data["entities"][0]))
     path = tmp_path / "actors.json"
     path.write_text(json.dumps(data), encoding="utf-8")

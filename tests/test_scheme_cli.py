@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from corpus import cli_schema, paths
 from corpus.release import open_release
 from corpus.scheme import validate_document
+from corpus.scheme.files import schema_path
 from tests.scheme_fixtures import make_record, seed_document
 
 runner = CliRunner()
@@ -111,7 +112,7 @@ def test_show_prints_the_labelset_table() -> None:
     assert result.exit_code == 0, result.output
     for text in ("actor", "claim", "number", "framing", "#4e79a7", "1 a", "frame*"):
         assert text in result.output
-    propaganda = paths.SCHEMA_DIR / "examples" / "propaganda.labelset.json"
+    propaganda = schema_path("examples/propaganda.labelset.json")
     result = runner.invoke(_app(), ["schema", "show", "--labelset", str(propaganda)], env={"COLUMNS": "200"})
     assert "loaded_language" in result.output and "bandwagon_reductio_ad_hitlerum" in result.output
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from corpus import paths
 from corpus.errors import NewsspanError
 from corpus.scheme import (
     SCHEMA_VERSION,
@@ -17,6 +16,7 @@ from corpus.scheme import (
     validate_record,
     validate_records,
 )
+from corpus.scheme.files import schema_path
 from tests.scheme_fixtures import make_document, make_record, seed_document
 
 SEED = seed_document("000")
@@ -261,7 +261,7 @@ def test_migration_from_0_9_0_and_unknown_versions() -> None:
 
 
 def test_propaganda_labelset_drives_validation() -> None:
-    labelset = load_labelset(paths.SCHEMA_DIR / "examples" / "propaganda.labelset.json")
+    labelset = load_labelset(schema_path("examples/propaganda.labelset.json"))
     good = make_record(SEED, "war-strained economy", "loaded_language")
     assert validate_records([good], DOCS, labelset=labelset) == []
     with_attributes = dict(good, attributes={"frame": "Economic"})

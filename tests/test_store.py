@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import text
 
 from tests.store_fixtures import ACTOR, PASSWORD, Team, span
-from workbench.store import CLI_USER, AccessDenied, ConflictError, NotFound, ValidationFailed
+from workbench.store import (
+    CLI_USER,
+    AccessDenied,
+    ConflictError,
+    IncompleteSpans,
+    NotFound,
+    ValidationFailed,
+)
 from workbench.store.migrate import current_revision, head_revision
 
 
@@ -384,8 +391,51 @@ def test_a_draft_span_is_saved_at_once_but_gold_must_be_complete(team: Team) -> 
     assert draft["version"] == 1 and draft["attributes"] == {}
     with pytest.raises(ValidationFailed, match="type"):
         store.save_annotation(team.ana, span(doc, "Putin", "actor", {"type": "PLANET"}))
-    for user in (team.ana, team.ben):
-        store.set_document_status(user, doc["doc_id"], "done")
+    with pytest.raises(IncompleteSpans):
+        store.set_document_status(team.ana, doc["doc_id"], "done")
+    store.set_document_stage(team.admin, doc["doc_id"], "review")  # an admin may move it on regardless
     with pytest.raises(ValidationFailed, match="mention"):
         store.review(team.rita, draft["id"], "accept", draft["version"])
     assert store.annotations(team.rita, doc["doc_id"], layer="gold") == []
+
+
+def status_events(store) -> int:
+    with store.engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM events WHERE kind = 'status'")).scalar_one()
+
+
+def test_done_is_refused_while_own_spans_miss_required_attributes(team: Team) -> None:
+    store, doc = team.store, team.doc(0)
+    doc_id = doc["doc_id"]
+    store.save_annotation(team.ana, span(doc, "Xi Jinping", "actor", ACTOR))
+    putin = store.save_annotation(team.ana, span(doc, "Putin", "actor", {"type": "PER"}))
+    xi = store.save_annotation(team.ana, span(doc, "Xi", "actor", {}, nth=2))
+    number = store.save_annotation(team.ana, span(doc, "Putin", "number", {}))
+    store.save_annotation(team.ben, span(doc, "Putin", "actor", {}))  # ben's draft is ben's business
+    assert store.set_document_status(team.ana, doc_id, "in_progress") == "annotation"  # only done checks
+    before = status_events(store)
+
+    with pytest.raises(IncompleteSpans) as refused:
+        store.set_document_status(team.ana, doc_id, "done")
+    error = refused.value
+    assert [(record["id"], missing) for record, missing in error.incomplete] == sorted(
+        [(putin["id"], ["mention"]), (xi["id"], ["type", "mention"]), (number["id"], ["kind"])],
+        key=lambda pair: doc["text"].find("Putin") if pair[0] != xi["id"] else xi["start"],
+    )
+    assert error.first_id == error.incomplete[0][0]["id"]
+    message = error.message
+    assert message.startswith(f"document {doc_id}: 3 span(s) still miss required attributes")
+    assert "1 actor span(s) need mention" in message and "1 actor span(s) need type, mention" in message
+    assert "1 number span(s) need kind" in message and "fill them in" in message
+    # nothing was written: the status, the stage and the event log are as before
+    assert {row["status"] for row in store.progress(team.ana) if row["doc_id"] == doc_id} == {"in_progress"}
+    assert status_events(store) == before and store.document(team.admin, doc_id)["stage"] == "annotation"
+
+    store.save_annotation(team.ana, {**putin, "attributes": ACTOR}, expected_version=putin["version"])
+    store.save_annotation(team.ana, {**xi, "attributes": ACTOR}, expected_version=xi["version"])
+    with pytest.raises(IncompleteSpans, match="1 span"):
+        store.set_document_status(team.ana, doc_id, "done")
+    store.delete_annotation(team.ana, number["id"], number["version"])
+    assert store.set_document_status(team.ana, doc_id, "done") == "annotation"
+    with pytest.raises(IncompleteSpans, match="actor"):
+        store.set_document_status(team.ben, doc_id, "done")

@@ -6,9 +6,9 @@ import json
 
 from typer.testing import CliRunner
 
-from corpus.cli import app
 from tests.store_fixtures import PASSWORD, REPO_ROOT
 from tests.test_store_interchange import seed_records
+from workbench.cli import app
 
 runner = CliRunner()
 

@@ -1,4 +1,5 @@
-"""Interchange: JSONL, Label Studio and brat round trips over the five seeds, and per-record errors."""
+"""Interchange: JSONL, Label Studio and brat round trips over the five seeds through the store, per-record
+errors, and the pure readers and writers of corpus.formats."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from typing import Any
 
 import pytest
 
+from corpus.errors import NewsspanError
+from corpus.formats.annotation_files import detect_format, read_annotation_file
+from corpus.formats.brat import read_brat, records_to_brat
+from corpus.formats.jsonl import read_records
+from corpus.formats.labelstudio import read_labelstudio, records_to_labelstudio
+from corpus.offsets import OffsetError, codepoints_to_utf16, utf16_to_codepoints
+from corpus.text import sha256_text
 from tests.store_fixtures import PASSWORD
 from workbench.store import CLI_USER, ImportFailed
-from workbench.store.interchange import (
-    codepoint_offset,
-    records_to_brat,
-    records_to_labelstudio,
-    utf16_offset,
-)
 
 
 def seed_records(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -115,9 +117,11 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 def test_utf16_offsets_round_trip_with_astral_characters() -> None:
     text = "a😀b👩‍👩‍👧c"
-    for index in range(len(text) + 1):
-        assert codepoint_offset(text, utf16_offset(text, index)) == index
-    assert utf16_offset(text, 2) == 3 and codepoint_offset(text, 2) is None  # inside the surrogate pair
+    every = list(range(len(text) + 1))
+    assert utf16_to_codepoints(text, codepoints_to_utf16(text, every)) == every
+    assert codepoints_to_utf16(text, [2]) == [3]
+    with pytest.raises(OffsetError, match="surrogate"):
+        utf16_to_codepoints(text, [2])  # inside the surrogate pair
 
 
 def test_seed_records_round_trip_through_jsonl_labelstudio_and_brat(loaded, seed_documents, tmp_path) -> None:
@@ -168,9 +172,7 @@ def test_seed_records_round_trip_through_jsonl_labelstudio_and_brat(loaded, seed
 
 def test_labelstudio_offsets_are_utf16(loaded, seed_documents, tmp_path) -> None:
     document = {**seed_documents[0], "text": "Xi 😀 met Putin 👩‍👩‍👧 today.", "doc_id": "0123456789abcdef"}
-    import hashlib
-
-    document["text_sha256"] = hashlib.sha256(document["text"].encode()).hexdigest()
+    document["text_sha256"] = sha256_text(document["text"])
     loaded.load_documents(CLI_USER, [document])
     start = document["text"].index("Putin")
     record = {
@@ -279,3 +281,105 @@ def test_labelstudio_and_brat_errors(loaded, seed_documents, tmp_path) -> None:
     with pytest.raises(ImportFailed, match="unknown document 'nowhere'"):
         store.import_file(CLI_USER, tmp_path / "nowhere.ann", annotator="ana")
     assert store.export_records(CLI_USER) == []
+
+
+# -- the pure formats (corpus.formats): no store ------------------------------------------------------------
+
+SPECS = {
+    "type": {"type": "string", "enum": ["PER", "ORG"]},
+    "metonymy": {"type": "boolean"},
+    "entity_id": {"type": "array", "items": {"type": "string"}},
+    "value": {"type": "number"},
+    "cue": {"type": "string"},
+    "speaker": {"type": "string", "x-link": {"label": "actor"}},
+}
+TEXT = "Xi 😀 met Putin 👩‍👩‍👧 today."
+DOCUMENT = {"doc_id": "0123456789abcdef", "text": TEXT, "source_id": "s1", "title": "T"}
+
+
+def _records() -> list[dict[str, Any]]:
+    xi, putin = TEXT.index("Xi"), TEXT.index("Putin")
+    base = {"doc_id": DOCUMENT["doc_id"], "annotator": "ana"}
+    return [
+        {**base, "id": "x", "start": xi, "end": xi + 2, "span_text": "Xi", "label": "actor",
+         "attributes": {"type": "PER", "metonymy": False, "entity_id": ["xi_jinping"], "value": 2.5}},
+        {**base, "id": "p", "start": putin, "end": putin + 5, "span_text": "Putin", "label": "actor",
+         "attributes": {"type": "PER", "cue": "free text", "speaker": "x"}, "links": [{"role": "about", "target": "x"}]},
+    ]  # fmt: skip
+
+
+def test_jsonl_reader_gives_one_item_per_line_with_its_problem(tmp_path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(b'{"doc_id": "d", "start": 0}\n\n{"source_id": "s", "start": 1}\n{oops\n[1]\n\xff\n')
+    items = read_records(path)
+    assert [item.where for item in items] == [f"{path}:{n}" for n in (1, 3, 4, 5, 6)]
+    assert items[0].record == {"doc_id": "d", "start": 0} and items[0].source_id is None
+    assert items[1].record == {"start": 1} and items[1].source_id == "s"
+    assert items[2].record is None and items[2].problems[0].startswith("not valid JSON")
+    assert items[3].problems == ["a line must be a JSON object, got list"]
+    assert items[4].problems[0].startswith("invalid UTF-8 at byte 0")
+
+
+def test_labelstudio_writer_and_reader_round_trip_in_code_points(tmp_path) -> None:
+    tasks = records_to_labelstudio(_records(), {DOCUMENT["doc_id"]: DOCUMENT}, SPECS)
+    (task,) = tasks
+    assert task["data"] == {"text": TEXT, "doc_id": DOCUMENT["doc_id"], "source_id": "s1", "title": "T"}
+    putin = TEXT.index("Putin")
+    first = next(r for r in task["annotations"][0]["result"] if r.get("id") == "p")
+    assert (first["value"]["start"], first["value"]["end"]) == (putin + 1, putin + 6)  # 😀 is 2 units in JS
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
+    items = read_labelstudio(path, SPECS)
+    assert all(item.problems == [] and item.task_text == TEXT for item in items)
+    keys = ("id", "start", "end", "span_text", "label", "attributes", "doc_id")
+    assert [{k: item.record[k] for k in keys} for item in items] == [
+        {k: r[k] for k in keys} for r in _records()
+    ]
+    assert items[1].record["links"] == [{"role": "about", "target": "x"}]
+
+
+def test_labelstudio_reader_reports_bad_files_and_spans(tmp_path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(b"[\xff]")
+    (item,) = read_labelstudio(path, SPECS)
+    assert item.record is None and item.problems[0].startswith("invalid UTF-8")
+    path.write_text("{not json", encoding="utf-8")
+    assert read_labelstudio(path, SPECS)[0].problems[0].startswith("not valid JSON")
+    path.write_text('"text"', encoding="utf-8")
+    assert read_labelstudio(path, SPECS)[0].problems == [
+        "expected a Label Studio export: a JSON list of tasks"
+    ]
+    tasks = records_to_labelstudio(_records()[:1], {DOCUMENT["doc_id"]: DOCUMENT}, SPECS)
+    tasks[0]["annotations"][0]["result"][0]["value"].update(start=4, end=5)  # inside 😀's surrogate pair
+    path.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
+    (item,) = read_labelstudio(path, SPECS)
+    assert item.record is None and item.problems == ["offsets 4-5 do not fit the task text"]
+    assert re.match(rf"{re.escape(str(path))}:\d+ \(task 1, region x\)$", item.where)
+
+
+def test_brat_writer_and_reader_round_trip(tmp_path) -> None:
+    ann = tmp_path / f"{DOCUMENT['doc_id']}.ann"
+    ann.write_text(records_to_brat(_records(), {"speaker"}), encoding="utf-8")
+    (tmp_path / f"{DOCUMENT['doc_id']}.txt").write_text(TEXT, encoding="utf-8")
+    assert "R1\tspeaker Arg1:T2 Arg2:T1" in ann.read_text() and "A2\tmetonymy T1 false" in ann.read_text()
+    items = read_brat(tmp_path, SPECS, {"speaker"})
+    expected = [r["attributes"] for r in _records()]
+    expected[1]["speaker"] = "T1"  # a link attribute travels as a relation between T ids
+    assert [item.record["attributes"] for item in items] == expected
+    assert [item.record["doc_id"] for item in items] == [DOCUMENT["doc_id"]] * 2
+    assert items[1].record["links"] == [{"role": "about", "target": "T1"}] and items[0].task_text == TEXT
+    ann.write_text("T1\tactor 0 2\tXi\nA1\tvalue T1 many\n", encoding="utf-8")
+    assert read_brat(ann, SPECS, set())[1].problems == ["attribute value needs a number, not 'many'"]
+
+
+def test_the_format_of_a_path_and_missing_files(tmp_path) -> None:
+    assert [detect_format(tmp_path / name) for name in ("a.jsonl", "a.json", "a.ann")] == [
+        "jsonl",
+        "labelstudio",
+        "brat",
+    ]
+    assert detect_format(tmp_path) == "brat"
+    with pytest.raises(NewsspanError, match="cannot tell the format"):
+        detect_format(tmp_path / "a.txt")
+    with pytest.raises(NewsspanError, match="does not exist"):
+        read_annotation_file(tmp_path / "missing.jsonl")

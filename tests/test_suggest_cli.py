@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from corpus.cli import app
 from tests.store_fixtures import REPO_ROOT
+from workbench.cli import app
 
 runner = CliRunner()
 

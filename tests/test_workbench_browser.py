@@ -11,6 +11,7 @@ import pytest
 
 from corpus.document_release import build_documents_release
 from corpus.ingest import ingest_paths
+from tests import browser_helpers
 from tests.browser_fixtures import REPO_ROOT, StreamlitServer, shadow_js
 from tests.browser_helpers import drag_select, wait_until
 from tests.project_fixtures import SEEDS
@@ -73,10 +74,7 @@ def workbench(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def log_in(page, url: str, name: str, password: str = PASSWORD) -> None:
-    page.goto(url)
-    page.get_by_label("User name").fill(name)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    browser_helpers.log_in(page, url, name, password)
 
 
 def open_document(page, workbench: Workbench, source_id: str) -> None:

@@ -66,14 +66,14 @@ def suggest(
     out: list[dict[str, Any]] = []
     if "number" in labelset:
         allowed = set(labelset.get("number").attributes)
-        for span in find_numbers(text, document.get("published")):
-            attributes = {key: value for key, value in span.attributes.items() if key in allowed}
-            out.append(_record(document, span.start, span.end, "number", attributes, "numbers", stamp))
+        for number in find_numbers(text, document.get("published")):
+            attributes = {key: value for key, value in number.attributes.items() if key in allowed}
+            out.append(_record(document, number.start, number.end, "number", attributes, "numbers", stamp))
     if "actor" in labelset:
         registry = registry or default_registry()
         allowed = set(labelset.get("actor").attributes)
-        for span in find_actors(text, registry):
-            attributes = {key: value for key, value in span.attributes.items() if key in allowed}
-            out.append(_record(document, span.start, span.end, "actor", attributes, "actors", stamp))
+        for actor in find_actors(text, registry):
+            attributes = {key: value for key, value in actor.attributes.items() if key in allowed}
+            out.append(_record(document, actor.start, actor.end, "actor", attributes, "actors", stamp))
     out.sort(key=lambda record: (record["start"], record["end"], record["label"]))
     return out

@@ -44,7 +44,7 @@ def surface_forms(registry: ActorRegistry) -> dict[str, _Form]:
     out: dict[str, _Form] = {}
     for table, metonymy in ((literal, False), (metonyms, True)):
         for form, ids in table.items():
-            types = {registry.get(entity_id)["type"] for entity_id in ids}
+            types = {str((registry.get(entity_id) or {}).get("type")) for entity_id in ids}
             if len(types) != 1 or not form.strip():
                 out.pop(form, None)
                 continue

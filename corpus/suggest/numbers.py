@@ -16,7 +16,7 @@ Who decides what:
   article of Tuesday 2025-09-02 is 2025-09-03; "on Sunday" is 2025-08-31). Without a publication date the
   weekday is proposed with ``kind: date`` and no ``date``.
 
-Following docs/guidelines.md, numerals inside mentions of actors already named ("the two leaders", "these two
+Following schema/guidelines.md, numerals inside mentions of actors already named ("the two leaders", "these two
 leaders", "all three leaders"), the partitive "one of", and deictic words ("this year", "today") are not
 proposed; "80 years ago" is proposed as the duration "80 years"; vague multiples ("hundreds of", "dozens of")
 get ``bound: about`` and no ``value``. Suggestions are proposals: the annotator accepts or rejects each one.
@@ -332,69 +332,79 @@ def _years(text: str) -> list[NumberSpan]:
     return out
 
 
+def _word_amount(text: str, match: re.Match[str], bound_cue: str) -> float | None:
+    """The value of a spelled-out amount ("two", "forty"), or None where the word is not a quantity."""
+    words = match.group("words")
+    if words.lower() in ("one", "zero"):
+        return None  # "one of", "no one": too ambiguous to propose
+    if _previous_word(text, match.start()) in REFERRING and not bound_cue:
+        return None  # "the two leaders": a mention, not a quantity
+    if words[:1].isupper() and not _sentence_start(text, match.start()):
+        return None  # "World War Two": part of a name
+    if re.match(r"-[^\W\d_]", text[match.end("num") : match.end("num") + 2]):
+        return None  # "two-way", "one-sided": an adjective, not a quantity
+    return _word_value(words)
+
+
+def _digit_amount(text: str, match: re.Match[str], bound_cue: str) -> float | None:
+    """The value of an amount in digits, or None for years, codes and parts of names."""
+    num = match.group("num")
+    if re.fullmatch(_YEAR, num) and not (match.group("sign") or match.group("pct") or match.group("scale")):
+        return None  # a year: see _years
+    value = float(num.replace(",", ""))
+    if re.match(r"[-–]\d", text[match.end("num") : match.end("num") + 2]):
+        return None  # part of a name or code such as "Vnukovo-2"
+    before = text[max(0, match.start() - 1) : match.start()]
+    if before in "-" and before:
+        return None
+    if not (bound_cue or match.group("sign")) and _after_name(text, match.start()):
+        return None  # "Power of Siberia 2", "Airbus A320": part of a name
+    return value
+
+
+def _amount_kind(text: str, match: re.Match[str], attributes: dict[str, Any]) -> tuple[str, int]:
+    """The kind of amount (money, percent, duration, count) and where its span ends; fills in currency or
+    unit in ``attributes``."""
+    end = match.end()
+    sign = match.group("sign")
+    if sign:
+        attributes["currency"] = CURRENCY_SIGNS.get(sign.upper() if sign != "€" else sign, "USD")
+        return "money", end
+    if match.group("pct"):
+        attributes["unit"] = "percent"
+        return "percent", end
+    rest = text[end:]
+    for words_, code in sorted(CURRENCY_WORDS.items(), key=lambda item: -len(item[0])):
+        currency = re.match(r"\s+" + re.escape(words_) + r"(?!\w)", rest, re.IGNORECASE)
+        if currency:
+            attributes["currency"] = code
+            return "money", end + currency.end()
+    more = re.match(r"\s+more\b", rest)
+    if more:
+        return "count", end + more.end()
+    unit = _unit_after(text, end)
+    if unit:
+        attributes["unit"] = unit[1]
+        return ("duration" if unit[1] in TIME_UNITS else "count"), unit[0]
+    return "count", end
+
+
 def _amounts(text: str) -> list[NumberSpan]:
     out: list[NumberSpan] = []
     for match in _AMOUNT.finditer(text):
-        words = match.group("words")
-        num = match.group("num")
         bound_cue = (match.group("bound") or "").lower()
         start = match.start() if not bound_cue else match.start("bound")
-        if words:
-            if words.lower() == "one" or words.lower() == "zero":
-                continue  # "one of", "no one": too ambiguous to propose
-            if _previous_word(text, match.start()) in REFERRING and not bound_cue:
-                continue  # "the two leaders": a mention, not a quantity
-            if words[:1].isupper() and not _sentence_start(text, match.start()):
-                continue  # "World War Two": part of a name
-            if re.match(r"-[^\W\d_]", text[match.end("num") : match.end("num") + 2]):
-                continue  # "two-way", "one-sided": an adjective, not a quantity
-            value = _word_value(words)
-            if value is None:
-                continue
+        if match.group("words"):
+            value = _word_amount(text, match, bound_cue)
         else:
-            if re.fullmatch(_YEAR, num) and not (
-                match.group("sign") or match.group("pct") or match.group("scale")
-            ):
-                continue  # a year: see _years
-            value = float(num.replace(",", ""))
-            if re.match(r"[-–]\d", text[match.end("num") : match.end("num") + 2]):
-                continue  # part of a name or code such as "Vnukovo-2"
-            before = text[max(0, match.start() - 1) : match.start()]
-            if before in "-" and before:
-                continue
-            if not (bound_cue or match.group("sign")) and _after_name(text, match.start()):
-                continue  # "Power of Siberia 2", "Airbus A320": part of a name
+            value = _digit_amount(text, match, bound_cue)
+        if value is None:
+            continue
         scale = (match.group("scale") or "").lower()
         if scale:
             value *= SCALES[scale]
         attributes: dict[str, Any] = {"value": _clean_value(value)}
-        end = match.end()
-        kind = "count"
-        sign = match.group("sign")
-        if sign:
-            attributes["currency"] = CURRENCY_SIGNS.get(sign.upper() if sign != "€" else sign, "USD")
-            kind = "money"
-        elif match.group("pct"):
-            attributes["unit"] = "percent"
-            kind = "percent"
-        else:
-            rest = text[end:]
-            for words_, code in sorted(CURRENCY_WORDS.items(), key=lambda item: -len(item[0])):
-                currency = re.match(r"\s+" + re.escape(words_) + r"(?!\w)", rest, re.IGNORECASE)
-                if currency:
-                    attributes["currency"] = code
-                    kind = "money"
-                    end += currency.end()
-                    break
-            else:
-                more = re.match(r"\s+more\b", rest)
-                unit = None if more else _unit_after(text, end)
-                if more:
-                    end += more.end()
-                elif unit:
-                    end, attributes["unit"] = unit[0], unit[1]
-                    if unit[1] in TIME_UNITS:
-                        kind = "duration"
+        kind, end = _amount_kind(text, match, attributes)
         if bound_cue == "over" and kind == "count" and "unit" not in attributes:
             continue  # "over 3" without a unit is more likely a score or a range than a bound
         attributes["bound"] = BOUNDS.get(bound_cue, "exact")

@@ -1,4 +1,10 @@
-"""Agreement: span F1 (strict and partial), Krippendorff's alpha and attribute kappa, as `newsspan agreement`."""
+"""Agreement: span F1 (strict and partial), Krippendorff's alpha and attribute kappa, as `newsspan agreement`.
+
+The figures follow the one rule of ``corpus.agreement_inputs``: documents in review or final, with their texts,
+every annotator's spans (no suggestions) and the annotators who marked them done. The store gathers the same
+inputs for a reviewer as for an admin, so this page shows exactly what ``newsspan agreement`` prints and what a
+release card records, whoever looks.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from corpus.agreement import compute_agreement
+from corpus.agreement_inputs import agreement_figures
+from corpus.agreement_inputs import format_figure as _fmt
 from workbench import auth
 from workbench.resources import store
 
 
-def _fmt(value) -> str:
-    return "—" if value is None else f"{value:.3f}"
-
-
 def main() -> None:
     user = auth.current_user()
+    if user is None:  # app.py shows only the log-in form then; a page never runs without a user
+        st.stop()
     st.header("Agreement")
-    records = store().review_records(user)
-    figures = compute_agreement(records)
+    figures = agreement_figures(store().agreement_inputs(user))
     if figures["documents"] == 0:
         st.info("Agreement needs documents in review that two or more annotators annotated.")
         return

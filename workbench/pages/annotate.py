@@ -12,6 +12,7 @@ from workbench import auth
 from workbench.attribute_form import attribute_inputs
 from workbench.resources import label_bar, labelset, registry, store
 from workbench.span_component import span_selector
+from workbench.store import IncompleteSpans
 
 _DOC = "annotate_doc"
 _SELECTED = "annotate_selected"
@@ -53,27 +54,23 @@ def _handle(event: dict[str, Any], *, user, document: dict[str, Any], spans: lis
             else:
                 st.session_state[_SELECTED] = None if undone.get("deleted") else undone["id"]
         elif action in ("accept", "reject"):
-            saved = s.decide_suggestion(user, event["id"], action)
-            st.session_state[_SELECTED] = saved["id"] if saved else None
+            decided = s.decide_suggestion(user, event["id"], action)
+            st.session_state[_SELECTED] = decided["id"] if decided else None
         elif action == "done":
-            _mark_done(user, document, spans)
+            _mark_done(user, document)
     except NewsspanError as error:
         _flash("error", error.message)
 
 
-def _mark_done(user, document: dict[str, Any], spans: list[dict[str, Any]]) -> None:
-    drafts = [(span, missing_attributes(span)) for span in spans]
-    drafts = [(span, missing) for span, missing in drafts if missing]
-    if drafts:
-        span, missing = drafts[0]
-        _flash(
-            "warning",
-            f"{len(drafts)} span(s) still miss required attributes, e.g. “{span['span_text'][:40]}” "
-            f"({span['label']}) needs {', '.join(missing)}. Fill them in, then press Enter again.",
-        )
-        st.session_state[_SELECTED] = span["id"]
+def _mark_done(user, document: dict[str, Any]) -> None:
+    """Mark the document done; the store refuses while spans miss required attributes (its message is shown,
+    and the first such span is selected so its attribute form opens)."""
+    try:
+        store().set_document_status(user, document["doc_id"], "done")
+    except IncompleteSpans as error:
+        _flash("warning", error.message)
+        st.session_state[_SELECTED] = error.first_id
         return
-    store().set_document_status(user, document["doc_id"], "done")
     queue = store().queue(user)
     following = [item["doc_id"] for item in queue if item["status"] != "done"]
     st.session_state[_DOC] = following[0] if following else document["doc_id"]
@@ -184,6 +181,8 @@ def _apply_decisions(user, ids: list[str], decision: str) -> None:
 
 def main() -> None:
     user = auth.current_user()
+    if user is None:  # app.py shows only the log-in form then; a page never runs without a user
+        st.stop()
     doc_id = _queue_sidebar(user)
     if doc_id is None:
         st.info(

@@ -11,6 +11,8 @@ from workbench.span_component import span_selector
 
 def main() -> None:
     user = auth.current_user()
+    if user is None:  # app.py shows only the log-in form then; a page never runs without a user
+        st.stop()
     s = store()
     st.header("Gold corpus")
     documents = [d for d in s.review_documents(user, every_stage=True) if d["gold"]]

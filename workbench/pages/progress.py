@@ -14,6 +14,8 @@ from workbench.resources import labelset, store
 
 def main() -> None:
     user = auth.current_user()
+    if user is None:  # app.py shows only the log-in form then; a page never runs without a user
+        st.stop()
     s = store()
     rows = s.progress(user)
     st.header("Progress")

@@ -1,6 +1,7 @@
 """Review: every annotator's spans on a document in review, adjudicated into the gold layer.
 
-Gold spans are drawn solid; the annotators' spans not yet decided are drawn dashed, one per (start, end, label),
+Gold spans are drawn solid; the review candidates (``corpus.review``: the annotators' spans not yet decided, at
+positions gold does not hold yet, the same ``gold auto`` fills in) are drawn dashed, one per (start, end, label),
 with who marked them. Keys: ``y`` accepts the selected candidate into gold, ``x`` rejects it, a label key adds
 a new gold span from the selection (its attributes are asked before it is saved, gold must be complete),
 ``Delete`` removes a gold span, ``Ctrl+Z`` undoes the last gold change, ``Enter`` marks the document final.
@@ -13,8 +14,8 @@ from typing import Any
 
 import streamlit as st
 
-from corpus.agreement import span_votes
 from corpus.errors import NewsspanError
+from corpus.review import review_candidates
 from workbench import auth
 from workbench.attribute_form import attribute_inputs
 from workbench.resources import label_bar, labelset, registry, store
@@ -28,22 +29,6 @@ _FLASH = "review_flash"
 
 def _flash(kind: str, message: str) -> None:
     st.session_state[_FLASH] = (kind, message)
-
-
-def candidates(records: list[dict[str, Any]], gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Undecided spans grouped by (start, end, label), minus those already in gold; each led by the record of
-    its largest attribute variant (what ``y`` accepts)."""
-    open_records = [r for r in records if not r.get("review")]
-    in_gold = {(g["start"], g["end"], g["label"]) for g in gold}
-    by_id = {r["id"]: r for r in open_records}
-    annotators = sorted({r["annotator"] for r in records})
-    out = []
-    for group in span_votes(open_records, annotators=annotators):
-        if (group["start"], group["end"], group["label"]) in in_gold:
-            continue
-        lead = by_id[group["variants"][0]["ids"][0]]
-        out.append({**group, "id": lead["id"], "lead": lead, "total": len(annotators)})
-    return out
 
 
 def _handle(event, *, user, document, gold, groups) -> None:
@@ -95,7 +80,7 @@ def _gold_form(user, document, gold, record: dict[str, Any], *, new: bool) -> No
         )
         submitted = st.form_submit_button("Save to gold", type="primary")
     if submitted:
-        payload = {k: record[k] for k in ("id", "start", "end", "label") if k in record}
+        payload: dict[str, Any] = {k: record[k] for k in ("id", "start", "end", "label") if k in record}
         try:
             saved = store().save_annotation(
                 user,
@@ -132,6 +117,8 @@ def _candidate_panel(user, group: dict[str, Any]) -> None:
 
 def main() -> None:
     user = auth.current_user()
+    if user is None:  # app.py shows only the log-in form then; a page never runs without a user
+        st.stop()
     s = store()
     documents = s.review_documents(user)
     st.header("Review")
@@ -161,7 +148,7 @@ def main() -> None:
     document = s.document(user, doc_id)
     gold = s.annotations(user, doc_id, layer="gold")
     records = s.annotations(user, doc_id)
-    groups = candidates(records, gold)
+    groups = review_candidates(records, gold, labelset=labelset())
     selected_id = st.session_state.get(_SELECTED)
     selected_gold = next((g for g in gold if g["id"] == selected_id), None)
     selected_group = next((g for g in groups if g["id"] == selected_id), None)

@@ -13,7 +13,7 @@ Events (``action`` first):
 - ``{"action": "undo"}`` (Ctrl/Cmd+Z), ``{"action": "done"}`` (Enter).
 - ``{"action": "accept" | "reject", "id": str}``: the selected suggestion, keys ``y`` / ``x``.
 
-The browser works in UTF-16 code units; every conversion goes through :mod:`workbench.offsets`.
+The browser works in UTF-16 code units; every conversion goes through :mod:`corpus.offsets`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.offsets import OffsetError, codepoints_to_utf16, snap_span, utf16_to_codepoints
+from corpus.offsets import OffsetError, codepoints_to_utf16, snap_span, utf16_to_codepoints
 
 __all__ = ["ACCEPT_KEY", "COMPONENT_NAME", "REJECT_KEY", "parse_event", "render_payload", "span_selector"]
 
@@ -164,17 +164,27 @@ def parse_event(raw: object, view: _View) -> dict[str, Any] | None:
     if action in ("undo", "done"):
         return {"action": action}
     if action == "create":
-        label = raw.get("label")
-        if not isinstance(label, str) or label not in view.label_names:
-            return _refuse(raw, "unknown label")
-        try:
-            start, end = utf16_to_codepoints(view.text, [raw.get("start16"), raw.get("end16")])
-            snapped = snap_span(view.text, start, end)
-        except OffsetError as exc:
-            return _refuse(raw, str(exc))
-        if snapped is None:
-            return _refuse(raw, "only whitespace selected")
-        return {"action": "create", "start": snapped[0], "end": snapped[1], "label": label}
+        return _parse_create(raw, view)
+    return _parse_id_event(raw, view, action)
+
+
+def _parse_create(raw: dict[str, Any], view: _View) -> dict[str, Any] | None:
+    """A new span: a known label over a selection given in UTF-16 units, snapped to non-space text."""
+    label = raw.get("label")
+    if not isinstance(label, str) or label not in view.label_names:
+        return _refuse(raw, "unknown label")
+    try:
+        start, end = utf16_to_codepoints(view.text, [raw.get("start16"), raw.get("end16")])
+        snapped = snap_span(view.text, start, end)
+    except OffsetError as exc:
+        return _refuse(raw, str(exc))
+    if snapped is None:
+        return _refuse(raw, "only whitespace selected")
+    return {"action": "create", "start": snapped[0], "end": snapped[1], "label": label}
+
+
+def _parse_id_event(raw: dict[str, Any], view: _View, action: str) -> dict[str, Any] | None:
+    """select / delete / accept / reject: the id must be one the browser was shown."""
     ident = raw.get("id")
     if action == "select":
         if ident is None or (isinstance(ident, str) and ident in view.span_ids | view.suggestion_ids):

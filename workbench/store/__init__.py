@@ -11,11 +11,13 @@ from sqlalchemy import Engine
 from workbench.store.accounts import AccountsMixin
 from workbench.store.assignments import AssignmentsMixin, AssignReport, summarize_progress
 from workbench.store.base import CLI_USER, User, scheme_record
+from workbench.store.completeness import IncompleteSpans
 from workbench.store.documents import DocumentsMixin, LoadReport
 from workbench.store.engine import database_url, get_engine
 from workbench.store.errors import AccessDenied, ConflictError, ImportFailed, NotFound, ValidationFailed
+from workbench.store.exports import ExportsMixin
 from workbench.store.gold import GoldMixin, GoldReport
-from workbench.store.interchange import ImportReport, InterchangeMixin
+from workbench.store.imports import ImportReport, ImportsMixin
 from workbench.store.migrate import upgrade
 from workbench.store.review import ReviewMixin
 from workbench.store.validation import Validator
@@ -28,6 +30,7 @@ __all__ = [
     "GoldReport",
     "ImportFailed",
     "ImportReport",
+    "IncompleteSpans",
     "LoadReport",
     "NotFound",
     "Store",
@@ -40,7 +43,9 @@ __all__ = [
 ]
 
 
-class Store(AccountsMixin, AssignmentsMixin, DocumentsMixin, InterchangeMixin, GoldMixin, ReviewMixin):
+class Store(
+    AccountsMixin, AssignmentsMixin, DocumentsMixin, ImportsMixin, ExportsMixin, GoldMixin, ReviewMixin
+):
     """The store's whole Python API over one engine. Build it with ``open_store`` (or ``Store(engine)`` on an
     engine whose schema is already upgraded)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 
 from argon2 import PasswordHasher
@@ -18,8 +19,13 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$")
 RESERVED_NAMES = {"gold", "author", "cli"}
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
-# Verified when the user does not exist, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("newsspan-no-such-user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the user does not exist, so a wrong name takes as long as a wrong password. Computed on
+    the first failed log-in, not at import (an argon2 hash takes tens of milliseconds)."""
+    return _hasher.hash("newsspan-no-such-user")
 
 
 def check_new_user(name: str, role: str, password: str) -> None:
@@ -70,7 +76,7 @@ class AccountsMixin(StoreBase):
             row = connection.execute(select(t.users).where(t.users.c.name == name)).first()
         if row is None or not row.active:
             with contextlib.suppress(VerificationError):
-                _hasher.verify(_DUMMY_HASH, password or "")
+                _hasher.verify(_dummy_hash(), password or "")
             return None
         try:
             _hasher.verify(row.password_hash, password or "")

@@ -14,6 +14,7 @@ from workbench.store import tables as t
 from workbench.store.access import require_admin
 from workbench.store.annotations import AnnotationsMixin
 from workbench.store.base import User, now
+from workbench.store.completeness import require_complete
 from workbench.store.errors import AccessDenied, NotFound
 
 
@@ -171,7 +172,8 @@ class AssignmentsMixin(AnnotationsMixin):
 
     def set_document_status(self, user: User, doc_id: str, status: str) -> str:
         """Set the user's status on an assigned document; when every assignee is done it goes to review.
-        Returns the document's stage afterwards."""
+        Returns the document's stage afterwards. ``done`` is refused with ``IncompleteSpans`` (nothing
+        written) while any of the user's spans on it misses a required attribute."""
         if status not in t.STATUSES:
             raise NewsspanError(f"unknown status {status!r}", hint=f"use one of: {', '.join(t.STATUSES)}")
         with self._write() as connection:
@@ -183,6 +185,9 @@ class AssignmentsMixin(AnnotationsMixin):
             )
             if result.rowcount != 1:
                 raise AccessDenied(f"document {doc_id} is not assigned to {user.name}")
+            if status == "done":
+                own = self._current(connection, doc_id, "annotation", user.name)
+                require_complete(doc_id, [row.record for row in own])
             self._event(connection, actor=user.name, kind="status", doc_id=doc_id, source=status)
             not_done = connection.execute(
                 select(func.count())

@@ -21,8 +21,9 @@ from sqlalchemy import Connection, insert, select, update
 from corpus.errors import NewsspanError
 from workbench.store import tables as t
 from workbench.store.access import require_admin
-from workbench.store.annotations import AnnotationsMixin, document_dict, row_record
+from workbench.store.annotations import AnnotationsMixin
 from workbench.store.base import User, now
+from workbench.store.rows import document_dict, row_record
 
 REANCHOR_WINDOW = 200
 _BIG_KEYS = ("text", "raw_text")

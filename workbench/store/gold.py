@@ -1,12 +1,15 @@
 """Gold pre-fill: spans on which at least K annotators agree exactly go into the gold layer (``gold auto``).
 
-Exact agreement is the same ``start``, ``end``, ``label`` and attributes, with link attributes (a claim's
-``speaker``) compared by the span they point at (see ``corpus.agreement.attribute_key``). Each agreed span is
-written through the same path as a reviewer's save (access check, scheme validation of the complete gold record,
-row + ``create`` event with source ``gold-auto:K``), and the agreeing annotators' spans are marked ``accepted``
-(an ``accept`` event each), so everything lands in the history. Everything else is left for the reviewer:
-drafts (required attributes missing), claims whose speaker is not in gold, spans already in gold, and spans a
-reviewer removed from gold before (their ``gold.<id>`` exists as deleted) are skipped and reported.
+The spans considered are the review candidates of ``corpus.review``, the same the Review page offers: spans no
+reviewer has accepted or rejected yet, at positions (start, end, label) gold does not hold yet. Exact agreement
+is the same ``start``, ``end``, ``label`` and attributes, with link attributes (a claim's ``speaker``) compared
+by the span they point at (see ``corpus.agreement.attribute_key``). Each agreed span is written through the same
+path as a reviewer's save (access check, scheme validation of the complete gold record, row + ``create`` event
+with source ``gold-auto:K``), and the agreeing annotators' spans are marked ``accepted`` (an ``accept`` event
+each), so everything lands in the history. Everything else is left for the reviewer: drafts (required
+attributes missing), claims whose speaker is not in gold, a second variant at a position just filled in
+(already in gold), and spans a reviewer removed from gold before (their ``gold.<id>`` exists as deleted) are
+skipped and reported.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from corpus.agreement import attribute_key, span_votes
 from corpus.errors import NewsspanError
+from corpus.review import SpanPosition, gold_positions, in_gold, review_candidates, span_position
 from corpus.scheme import default_labelset, missing_attributes
 from workbench.store import tables as t
 from workbench.store.access import require_write
 from workbench.store.annotations import AnnotationsMixin
 from workbench.store.base import User
+from workbench.store.rows import row_record
 
 
 @dataclass
@@ -38,6 +42,49 @@ class GoldReport:
 
     def reasons(self) -> Counter[str]:
         return Counter(item["reason"] for item in self.skipped)
+
+
+def _gold_id(record: dict[str, Any]) -> str:
+    """The id a span gets in gold (as when a reviewer accepts it)."""
+    return f"gold.{record['id']}"[:128]
+
+
+def _gold_for(target: dict[str, Any], gold: list[dict[str, Any]]) -> str | None:
+    """The id of the gold span at the target's position, if there is one."""
+    for record in gold:
+        if span_position(record) == span_position(target):
+            return record["id"]
+    return None
+
+
+def _gold_record(
+    representative: dict[str, Any],
+    own: dict[str, dict[str, Any]],
+    gold: list[dict[str, Any]],
+    link_names: dict[str, set[str]],
+) -> dict[str, Any] | None:
+    """The gold copy of an agreed span, its links pointing at gold spans; None when a link target (a claim's
+    speaker) is not in gold yet."""
+    record = {k: v for k, v in representative.items() if k not in ("annotator", "layer", "id", "created_at")}
+    record["id"] = _gold_id(representative)
+    attributes = dict(record.get("attributes") or {})
+    for name in link_names.get(representative["label"], set()):
+        value = attributes.get(name)
+        if isinstance(value, str) and value in own:
+            target = _gold_for(own[value], gold)
+            if target is None:
+                return None
+            attributes[name] = target
+    links = []
+    for link in record.get("links") or []:
+        target = _gold_for(own[link["target"]], gold) if link["target"] in own else None
+        if target is None:
+            return None
+        links.append({**link, "target": target})
+    record["attributes"] = attributes
+    if links:
+        record["links"] = links
+    return record
 
 
 class GoldMixin(AnnotationsMixin):
@@ -89,9 +136,32 @@ class GoldMixin(AnnotationsMixin):
         rows = {row.id: row for row in self._current(connection, doc_id, "annotation")}
         records = {row_id: {**row.record, "id": row_id} for row_id, row in rows.items()}
         gold = [dict(row.record) for row in self._current(connection, doc_id, "gold")]
-        gold_by_id = {record["id"]: record for record in gold}
-        gold_keys = {self._gold_key(record, gold_by_id, link_names) for record in gold}
-        deleted_gold = set(
+        positions = gold_positions(gold)
+        deleted_gold = self._deleted_gold(connection, doc_id)
+        candidates = review_candidates([{**row_record(row), "id": row.id} for row in rows.values()], gold)
+        agreed = [(c, v) for c in candidates for v in c["variants"] if len(v["annotators"]) >= min_agree]
+        # Link targets first, so a claim's speaker is in gold by the time the claim is written.
+        agreed.sort(key=lambda item: bool(link_names.get(item[0]["label"])))
+        for candidate, variant in agreed:
+            where = {"doc_id": doc_id, **{k: candidate[k] for k in ("start", "end", "label")}}
+            representative = records[variant["ids"][0]]
+            reason = self._not_for_gold(representative, positions, deleted_gold)
+            own = {r["id"]: r for r in records.values() if r["annotator"] == representative["annotator"]}
+            record = None if reason else _gold_record(representative, own, gold, link_names)
+            if record is None:
+                report.skipped.append({**where, "reason": reason or "links to a span that is not in gold"})
+                continue
+            saved = self._save(connection, user, record, None, "gold", f"gold-auto:{min_agree}")
+            gold.append(saved)
+            positions.add(span_position(saved))
+            report.created.append(saved)
+            for annotation_id in variant["ids"]:
+                self._mark_accepted(connection, user, rows[annotation_id], min_agree)
+
+    @staticmethod
+    def _deleted_gold(connection: Any, doc_id: str) -> set[str]:
+        """Ids of the document's gold spans a reviewer deleted (they are not filled in again)."""
+        return set(
             connection.execute(
                 select(t.annotations.c.id).where(
                     t.annotations.c.doc_id == doc_id,
@@ -100,85 +170,18 @@ class GoldMixin(AnnotationsMixin):
                 )
             ).scalars()
         )
-        candidates = []
-        for group in span_votes(records.values()):
-            for variant in group["variants"]:
-                if len(variant["annotators"]) >= min_agree:
-                    candidates.append((group, variant))
-        # Link targets first, so a claim's speaker is in gold by the time the claim is written.
-        candidates.sort(key=lambda item: bool(link_names.get(item[0]["label"])))
-        for group, variant in candidates:
-            where = {"doc_id": doc_id, "start": group["start"], "end": group["end"], "label": group["label"]}
-            representative = records[variant["ids"][0]]
-            if missing_attributes(representative):
-                report.skipped.append({**where, "reason": "draft (required attributes missing)"})
-                continue
-            own = {r["id"]: r for r in records.values() if r["annotator"] == representative["annotator"]}
-            labels_links = link_names.get(group["label"], set())
-            key = (
-                group["start"],
-                group["end"],
-                group["label"],
-                attribute_key(representative, own, labels_links),
-            )
-            if key in gold_keys:
-                report.skipped.append({**where, "reason": "already in gold"})
-                continue
-            gold_id = f"gold.{representative['id']}"[:128]
-            if gold_id in deleted_gold:
-                report.skipped.append({**where, "reason": "removed from gold by a reviewer before"})
-                continue
-            record = {
-                k: v for k, v in representative.items() if k not in ("annotator", "layer", "id", "created_at")
-            }
-            record["id"] = gold_id
-            attributes = dict(record.get("attributes") or {})
-            unresolved = False
-            for name in labels_links:
-                value = attributes.get(name)
-                if isinstance(value, str) and value in own:
-                    target = self._gold_for(own[value], gold)
-                    if target is None:
-                        unresolved = True
-                    else:
-                        attributes[name] = target
-            links = []
-            for link in record.get("links") or []:
-                target = self._gold_for(own[link["target"]], gold) if link["target"] in own else None
-                if target is None:
-                    unresolved = True
-                links.append({**link, "target": target})
-            if unresolved:
-                report.skipped.append({**where, "reason": "links to a span that is not in gold"})
-                continue
-            record["attributes"] = attributes
-            if links:
-                record["links"] = links
-            saved = self._save(connection, user, record, None, "gold", f"gold-auto:{min_agree}")
-            gold.append(saved)
-            gold_by_id[saved["id"]] = saved
-            gold_keys.add(key)
-            report.created.append(saved)
-            for annotation_id in variant["ids"]:
-                self._mark_accepted(connection, user, rows[annotation_id], min_agree)
 
     @staticmethod
-    def _gold_key(
-        record: dict[str, Any], gold_by_id: dict[str, dict[str, Any]], link_names: dict[str, set[str]]
-    ) -> tuple[int, int, str, str]:
-        links = link_names.get(record["label"], set())
-        return (record["start"], record["end"], record["label"], attribute_key(record, gold_by_id, links))
-
-    @staticmethod
-    def _gold_for(target: dict[str, Any], gold: list[dict[str, Any]]) -> str | None:
-        """The id of the gold span with the target's offsets and label, if there is one."""
-        for record in gold:
-            if (record["start"], record["end"], record["label"]) == (
-                target["start"],
-                target["end"],
-                target["label"],
-            ):
-                return record["id"]
+    def _not_for_gold(
+        representative: dict[str, Any], positions: set[SpanPosition], deleted_gold: set[str]
+    ) -> str | None:
+        """Why an agreed span is left for the reviewer, or None when it may go into gold."""
+        if missing_attributes(representative):
+            return "draft (required attributes missing)"
+        if in_gold(representative, positions):
+            return "already in gold"
+        if _gold_id(representative) in deleted_gold:
+            return "removed from gold by a reviewer before"
         return None
 
     def _mark_accepted(self, connection: Any, user: User, row: Any, min_agree: int) -> None:

@@ -29,7 +29,9 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revision"  # a packaging error, not a user's
+    return head
 
 
 def current_revision(connection: Connection) -> str | None:

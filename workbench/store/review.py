@@ -1,15 +1,19 @@
-"""What reviewers read: the documents in review (with their annotators and gold counts) and their spans."""
+"""What reviewers read: the documents in review (with their annotators and gold counts) and what agreement is
+computed over."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
 
+from corpus.agreement_inputs import AgreementInputs
 from workbench.store import tables as t
 from workbench.store.access import REVIEW_STAGES
-from workbench.store.annotations import AnnotationsMixin, row_record
+from workbench.store.annotations import AnnotationsMixin
 from workbench.store.errors import AccessDenied
+from workbench.store.rows import row_record
 
 
 class ReviewMixin(AnnotationsMixin):
@@ -55,18 +59,37 @@ class ReviewMixin(AnnotationsMixin):
             for doc_id, record, stage, n_annotators, n_gold in rows
         ]
 
-    def review_records(self, user) -> list[dict[str, Any]]:
-        """Every annotator's current spans on the documents in review or final (for agreement figures)."""
+    def agreement_inputs(self, user) -> AgreementInputs:
+        """What agreement is computed over (the rule of ``corpus.agreement_inputs``): the documents in review
+        or final, their texts, every annotator's current spans there (suggestions never) and who marked each
+        done. Reviewers and admins get the same inputs, so the Agreement page shows what ``newsspan agreement``
+        prints and a release card records."""
         self._require_reviewer(user)
-        query = (
+        in_review = t.documents.c.stage.in_(REVIEW_STAGES)
+        spans = (
             select(t.annotations)
             .join(t.documents, t.documents.c.doc_id == t.annotations.c.doc_id)
             .where(
-                t.documents.c.stage.in_(REVIEW_STAGES),
+                in_review,
                 t.annotations.c.layer == "annotation",
                 t.annotations.c.deleted.is_(False),
+                t.annotations.c.suggested_by.is_(None),
             )
-            .order_by(t.annotations.c.doc_id, t.annotations.c.start, t.annotations.c.end)
+            .order_by(t.annotations.c.doc_id, t.annotations.c.annotator, t.annotations.c.start)
         )
+        done = (
+            select(t.assignments.c.doc_id, t.users.c.name)
+            .join(t.users, t.users.c.id == t.assignments.c.user_id)
+            .join(t.documents, t.documents.c.doc_id == t.assignments.c.doc_id)
+            .where(in_review, t.assignments.c.status == "done")
+            .order_by(t.assignments.c.doc_id, t.users.c.name)
+        )
+        annotators: dict[str, list[str]] = defaultdict(list)
         with self._read() as connection:
-            return [row_record(row) for row in connection.execute(query)]
+            texts = dict(
+                connection.execute(select(t.documents.c.doc_id, t.documents.c.text).where(in_review)).all()
+            )
+            records = [row_record(row) for row in connection.execute(spans)]
+            for doc_id, name in connection.execute(done):
+                annotators[doc_id].append(name)
+        return AgreementInputs(records=records, texts=texts, annotators=dict(annotators))

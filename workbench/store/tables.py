@@ -16,8 +16,6 @@
   status change, with who, when and the record before and after. Database triggers refuse UPDATE and DELETE.
 """
 
-from __future__ import annotations
-
 from sqlalchemy import (
     JSON,
     BigInteger,

@@ -1,8 +1,4 @@
-"""``newsspan user|assign|import|export|store|progress``: the annotation store from the command line.
-
-The command line acts as an admin (whoever can open the database can change it anyway); the database is
-``NEWSSPAN_DB_URL`` or the project's SQLite file.
-"""
+"""``newsspan user|assign|import|export|store|progress``: the annotation store from the command line."""
 
 from __future__ import annotations
 
@@ -13,19 +9,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from corpus.cli_support import console, err_console
+from corpus.cli_support import command_group, console, err_console
 from corpus.errors import NewsspanError
-from workbench.store import CLI_USER, Store, open_store, summarize_progress
-from workbench.store.errors import ImportFailed
+from workbench.cli.context import admin_store
 
-user_app = typer.Typer(help="Accounts of the annotation store.", no_args_is_help=True)
-store_app = typer.Typer(help="The annotation store's documents.", no_args_is_help=True)
-
-
-def _store() -> Store:
-    return open_store()
+user_app = command_group(help="Accounts of the annotation store.", no_args_is_help=True)
+store_app = command_group(help="The annotation store's documents.", no_args_is_help=True)
 
 
 def read_password(confirm: bool = True) -> str:
@@ -44,16 +34,19 @@ def user_add(
     role: Annotated[str, typer.Option("--role", help="annotator, reviewer or admin.")] = "annotator",
 ) -> None:
     """Add an account; the password is asked for (or read from stdin), never given as an argument."""
-    store = _store()
-    user = store.create_user(CLI_USER, name, role, read_password())
+    store, admin = admin_store()
+    user = store.create_user(admin, name, role, read_password())
     console.print(f"added {user.role} [bold]{user.name}[/]")
 
 
 @user_app.command("list")
 def user_list() -> None:
     """List accounts with their role."""
+    from rich.table import Table
+
+    store, admin = admin_store()
     table = Table("name", "role", "active", "created")
-    for row in _store().list_users(CLI_USER):
+    for row in store.list_users(admin):
         table.add_row(row["name"], row["role"], "yes" if row["active"] else "no", row["created_at"])
     console.print(table)
 
@@ -65,13 +58,13 @@ def assign(
     ] = None,
 ) -> None:
     """Assign every document of a release to N annotators, balanced and deterministic (loads the release)."""
-    store = _store()
     from corpus.release import open_release
 
+    store, admin = admin_store()
     opened = open_release(release)
-    report = store.load_documents(CLI_USER, opened.documents(), release=opened.version)
+    report = store.load_documents(admin, opened.documents(), release=opened.version)
     doc_ids = sorted(report.added + report.unchanged + report.changed)
-    result = store.assign(CLI_USER, overlap, doc_ids=doc_ids)
+    result = store.assign(admin, overlap, doc_ids=doc_ids)
     console.print(
         f"v{opened.version}: {result.documents} documents, {len(result.created)} new assignments "
         f"(overlap {overlap}); per annotator: "
@@ -91,10 +84,11 @@ def import_annotations(
     layer: Annotated[str, typer.Option("--layer", help="annotation, or gold (adjudicated).")] = "annotation",
 ) -> None:
     """Import annotation records; every record is checked, errors are listed per record with file and line."""
+    from workbench.store.errors import ImportFailed
+
+    store, admin = admin_store()
     try:
-        report = _store().import_file(
-            CLI_USER, file, annotator=annotator, fmt=fmt, partial=partial, layer=layer
-        )
+        report = store.import_file(admin, file, annotator=annotator, fmt=fmt, partial=partial, layer=layer)
     except ImportFailed as failure:
         for error in failure.errors:
             err_console.print(f"[red]bad record[/] {error}", highlight=False, soft_wrap=True)
@@ -120,7 +114,8 @@ def export_annotations(
     layer: Annotated[str, typer.Option("--layer", help="annotation or gold.")] = "annotation",
 ) -> None:
     """Export the current records of a layer as JSONL (the scheme's format) or Label Studio JSON."""
-    count = _store().export_file(CLI_USER, out, fmt, layer)
+    store, admin = admin_store()
+    count = store.export_file(admin, out, fmt, layer)
     console.print(f"wrote {count} record(s) to {out}")
 
 
@@ -129,7 +124,8 @@ def load_release(
     version: Annotated[str | None, typer.Argument(help="Release version (default: latest).")] = None,
 ) -> None:
     """Load a release's documents; spans of changed texts are re-anchored or flagged, never dropped."""
-    report = _store().load_release(CLI_USER, version)
+    store, admin = admin_store()
+    report = store.load_release(admin, version)
     console.print(
         f"v{report.release}: {len(report.added)} added, {len(report.unchanged)} unchanged, "
         f"{len(report.changed)} with new text ({len(report.reanchored)} spans re-anchored, "
@@ -141,11 +137,16 @@ def progress(
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
 ) -> None:
     """Progress per annotator and per document: not started / in progress / done."""
-    rows = _store().progress()
-    if as_json:
-        print(json.dumps({"assignments": rows, **summarize_progress(rows)}, indent=1, default=dict))
-        return
+    from rich.table import Table
+
+    from workbench.store import summarize_progress
+
+    store, _ = admin_store()
+    rows = store.progress()
     summary = summarize_progress(rows)
+    if as_json:
+        print(json.dumps({"assignments": rows, **summary}, indent=1, default=dict))
+        return
     for title, groups in (("annotator", summary["annotators"]), ("document", summary["documents"])):
         table = Table(title, "not started", "in progress", "done")
         for key, counts in groups.items():

@@ -1,10 +1,12 @@
-"""Offsets between the browser and Python: UTF-16 code units <-> code points, and whitespace snapping.
+"""Offsets between JavaScript and Python: UTF-16 code units <-> code points, and whitespace snapping.
 
-Browsers count text positions (``Range``, ``Selection``, ``String.length``) in UTF-16 code units; Python
-``str`` indexes count code points. They differ by one for every astral character (code point above
-U+FFFF: most emoji, some CJK, flags are two of them). Every conversion in the project goes through the one
-function pair below, ``utf16_to_codepoints`` and ``codepoints_to_utf16``; both take a batch of offsets so
-a page with hundreds of spans converts them in one pass over the text.
+Browsers (and so the span component and Label Studio files) count text positions (``Range``, ``Selection``,
+``String.length``) in UTF-16 code units; Python ``str`` indexes count code points. They differ by one for
+every astral character (code point above U+FFFF: most emoji, some CJK, flags are two of them). Every
+conversion in the project goes through the one function pair below, ``utf16_to_codepoints`` and
+``codepoints_to_utf16``; both take a batch of offsets so a page with hundreds of spans converts them in one
+pass over the text. The module is pure text (no browser, no store), so the library's Label Studio format and
+the workbench's span component share it.
 
 Offsets are positions *between* characters (0 .. len). A UTF-16 offset that falls between the two halves
 of a surrogate pair does not name a code point position and is refused, as are negative offsets and

@@ -1,85 +1,59 @@
-"""Reading the JSON files of ``schema/``: parsing with clear errors, the shared format checker, JSON paths.
+"""Reading the JSON files of the ``schema`` package and validating files against them.
 
-Internal helpers of :mod:`corpus.scheme`; nothing here knows about labels.
+The schemas are package data read through ``importlib.resources`` (never a path computed from the repository
+root), so an installed wheel behaves like a checkout. Nothing here knows about labels.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Callable
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from corpus import paths
 from corpus.errors import NewsspanError
+from corpus.scheme.formats import FORMATS
+from corpus.scheme.locations import display_path, json_path
 
+SCHEMA_PACKAGE = "schema"
 ANNOTATION_SCHEMA = "annotation.schema.json"
 DOCUMENT_SCHEMA = "document.schema.json"
 LABELSET_META_SCHEMA = "labelset.meta.schema.json"
 ACTORS_SCHEMA = "actors.schema.json"
 
-FORMATS = FormatChecker(formats=())
+T = TypeVar("T")
 
 
-@FORMATS.checks("date-time", raises=ValueError)
-def _is_date_time(value: object) -> bool:
-    """RFC 3339 date-time with a time zone (``Z`` or ``+hh:mm``)."""
-    if not isinstance(value, str):
-        return True
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", value):
-        return False
-    return datetime.fromisoformat(value.replace("z", "Z")).tzinfo is not None
+def schema_resource(name: str) -> Traversable:
+    """A file of the ``schema`` package (``name`` may contain ``/``, e.g. ``examples/x.json``)."""
+    resource = resources.files(SCHEMA_PACKAGE)
+    for part in name.split("/"):
+        resource = resource / part
+    return resource
 
 
-@FORMATS.checks("date", raises=ValueError)
-def _is_date(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None and date.fromisoformat(value) is not None
+def schema_path(name: str) -> Path:
+    """A file of the ``schema`` package as a path, for what is shown to users or stat'ed (``LabelSet.path``).
+
+    pip installs packages as plain files, so the resource is a file on disk.
+    """
+    return Path(str(schema_resource(name)))
 
 
-@FORMATS.checks("regex", raises=re.error)
-def _is_regex(value: object) -> bool:
-    if isinstance(value, str):
-        re.compile(value)
-    return True
-
-
-def display_path(path: Path) -> str:
-    """A path as users see it: relative to the repository or the current folder when it is inside them."""
-    path = Path(path)
-    for base in (paths.REPO_ROOT, Path.cwd()):
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            continue
-    return str(path)
-
-
-def json_path(parts: Iterable[Any]) -> str:
-    """``['labels', 2, 'hotkeys', 0]`` -> ``labels[2].hotkeys[0]``."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def read_json(path: Path, *, what: str) -> dict[str, Any]:
+def read_json(source: Path | str | Traversable, *, what: str) -> dict[str, Any]:
     """Parse a JSON object; a missing or malformed file raises NewsspanError naming the file and line."""
-    path = Path(path)
-    shown = display_path(path)
+    if isinstance(source, str):
+        source = Path(source)
+    shown = display_path(source) if isinstance(source, Path) else str(source)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise NewsspanError(f"{what} not found", where=shown, hint="check the path") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -99,18 +73,18 @@ def read_json(path: Path, *, what: str) -> dict[str, Any]:
 
 @cache
 def _schema_file(name: str) -> dict[str, Any]:
-    data = read_json(paths.SCHEMA_DIR / name, what="schema file")
+    data = read_json(schema_resource(name), what="schema file")
     Draft202012Validator.check_schema(data)
     return data
 
 
 def schema_file(name: str) -> dict[str, Any]:
-    """One of the repository's JSON Schemas (parsed once, checked against draft 2020-12). Do not mutate."""
+    """One of the package's JSON Schemas (parsed once, checked against draft 2020-12). Do not mutate."""
     return _schema_file(name)
 
 
 def schema_registry() -> Registry:
-    """A referencing registry holding the repository's schemas under their ``$id``."""
+    """A referencing registry holding the package's schemas under their ``$id``."""
     registry: Registry = Registry()
     for name in (ANNOTATION_SCHEMA, DOCUMENT_SCHEMA, LABELSET_META_SCHEMA, ACTORS_SCHEMA):
         schema = schema_file(name)
@@ -119,6 +93,7 @@ def schema_registry() -> Registry:
 
 
 def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+    """A draft 2020-12 validator that resolves our ``$id``s and checks our formats."""
     return Draft202012Validator(schema, registry=schema_registry(), format_checker=FORMATS)
 
 
@@ -134,3 +109,21 @@ def check_file(data: dict[str, Any], schema_name: str, *, path: Path, what: str)
         raise NewsspanError(
             f"invalid {what}: {first.message}{more}", where=where, hint=f"see schema/{schema_name}"
         )
+
+
+_LOADED: dict[tuple[str, str], tuple[int, Any]] = {}
+
+
+def load_cached(kind: str, path: Path, loader: Callable[[Path], T]) -> T:
+    """Load a default file once per modification time (so an edited file is read again)."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return loader(path)
+    key = (kind, str(path.resolve()))
+    hit = _LOADED.get(key)
+    if hit is None or hit[0] != mtime:
+        hit = (mtime, loader(path))
+        _LOADED[key] = hit
+    value: T = hit[1]
+    return value

@@ -1,0 +1,11 @@
+"""File formats of annotation records and releases: pure functions from files to items and from records (and
+their documents) to text. Nothing here touches the store; one module per format:
+
+* ``items`` -- :class:`Item`, what every reader returns (a record or its problems, with ``file:line``), and the
+  attribute specs the readers need from the label set.
+* ``jsonl`` -- the scheme's record format, one record a line (on :mod:`corpus.jsonl`, the one JSONL reader).
+* ``labelstudio`` -- Label Studio JSON tasks, in and out (UTF-16 offsets through :mod:`corpus.offsets`).
+* ``brat`` -- brat standoff ``.ann`` files, in and out.
+* ``annotation_files`` -- which format a path is in; read any of them; render records as one file.
+* ``spans`` / ``iob2`` / ``release_export`` -- an annotated release as ``spans.jsonl`` and IOB2 CoNLL files.
+"""
