@@ -27,7 +27,16 @@ BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 # Extra arguments per benchmark in quick mode, for those without a --quick option of their own.
 QUICK_ARGS: dict[str, list[str]] = {"store_latency": [], "ui_latency": ["--spans", "30"]}
-ORDER = ["cli_start", "agreement", "release_build", "load_dataset", "store_latency", "ui_latency"]
+ORDER = [
+    "cli_start",
+    "agreement",
+    "release_build",
+    "load_dataset",
+    "import_export",
+    "suggest_corpus",
+    "store_latency",
+    "ui_latency",
+]
 
 
 def benchmarks() -> list[Path]:

@@ -2,7 +2,8 @@
 
 Only whole lines are removed (a reader poll, an image-gallery caption, a donation banner, a share widget), never
 part of a sentence. Every removed range is recorded as ``(start, end, reason)`` in raw-text code points, so any
-offset in the cleaned text maps back to the raw text with :func:`to_raw_offset`.
+offset in the cleaned text maps back to the raw text with :func:`to_raw_offset` (and forth with
+:func:`to_clean_offset`). The step before, source file -> raw text, is :mod:`corpus.provenance`.
 """
 
 from __future__ import annotations
@@ -131,6 +132,21 @@ def _complement(length: int, removals: list[Removal]) -> list[tuple[int, int]]:
 def apply_removals(raw: str, removals: list[Removal]) -> str:
     """The cleaned text: ``raw`` with every removed range cut out."""
     return "".join(raw[a:b] for a, b in _complement(len(raw), removals))
+
+
+def to_clean_offset(raw_offset: int, removals: list[Removal]) -> int:
+    """Map an offset in the raw text to the cleaned text (``removals`` sorted and non-overlapping). An offset
+    inside a removed range maps to where the cut is; callers that must refuse that check the ranges first
+    (``corpus.provenance.to_stored``)."""
+    shift = 0
+    for removal in removals:
+        if removal.end <= raw_offset:
+            shift += removal.end - removal.start
+        elif removal.start < raw_offset:
+            return removal.start - shift
+        else:
+            break
+    return raw_offset - shift
 
 
 def to_raw_offset(clean_offset: int, removals: list[Removal], *, end: bool = False) -> int:

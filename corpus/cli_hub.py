@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from corpus.cli_support import console
+from corpus.cli_support import console, styled
 
 
 def push(
@@ -24,14 +24,23 @@ def push(
     The token comes from HF_TOKEN or 'hf auth login'; HF_ENDPOINT selects another Hub.
     """
     from corpus.hub import hub_endpoint, push_release, release_tag
+    from corpus.release import MANIFEST, release_fingerprint, release_path
 
     commit = push_release(version, repo_id, private=private)
     tag = release_tag(version)
     console.print(
-        f"pushed [bold]{tag}[/] to {hub_endpoint()}/datasets/{repo_id} — tag {tag} → commit {commit[:12]}",
+        styled(
+            "pushed ",
+            (tag, "bold"),
+            f" to {hub_endpoint()}/datasets/{repo_id} — tag {tag} → commit {commit[:12]}",
+        ),
         highlight=False,
         soft_wrap=True,
     )
+    if (release_path(version) / MANIFEST).is_file():
+        console.print(
+            f"tag message: fingerprint sha256:{release_fingerprint(version)}", highlight=False, soft_wrap=True
+        )
 
 
 def register(release_app: typer.Typer) -> None:

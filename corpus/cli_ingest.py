@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from corpus.cli_support import console, err_console
+from corpus.cli_support import console, err_console, styled
 from corpus.paths import corpus_file
 
 if TYPE_CHECKING:
@@ -22,6 +22,13 @@ def ingest(
         bool,
         typer.Option("--clean/--no-clean", help="Remove web boilerplate lines (recorded as provenance)."),
     ] = True,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks",
+            help="Read the files symbolic links point to (refused by default). FIFOs and devices are never read.",
+        ),
+    ] = False,
 ) -> None:
     """Ingest news articles into the project's corpus (data/corpus/documents.jsonl)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
@@ -37,7 +44,9 @@ def ingest(
         transient=True,
     ) as progress:
         task = progress.add_task("reading articles", total=None)
-        report = ingest_paths(paths, clean=clean, on_item=lambda where: progress.advance(task))
+        report = ingest_paths(
+            paths, clean=clean, on_item=lambda where: progress.advance(task), follow_symlinks=follow_symlinks
+        )
     _print_report(report)
     if not report.ingested and not report.duplicates:
         raise typer.Exit(1)
@@ -47,10 +56,13 @@ def _print_report(report: IngestReport) -> None:
     from rich.table import Table
 
     for problem in report.problems:
-        err_console.print(f"[yellow]skipped[/] {problem.message}", highlight=False, soft_wrap=True)
+        err_console.print(
+            styled(("skipped", "yellow"), f" {problem.message}"), highlight=False, soft_wrap=True
+        )
     for where, doc_id in report.duplicates:
         console.print(
-            f"[dim]duplicate[/] {where}: same text as document {doc_id}, stored once", highlight=False
+            styled(("duplicate", "dim"), f" {where}: same text as document {doc_id}, stored once"),
+            highlight=False,
         )
     table = Table(title=f"Ingest into {corpus_file()}", show_lines=False)
     table.add_column("outcome")

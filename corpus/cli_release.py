@@ -13,17 +13,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from corpus.cli_support import command_group, console, err_console
+from corpus.cli_support import command_group, console, err_console, styled
 from corpus.errors import NewsspanError
 from corpus.semver import parse_version
 
 if TYPE_CHECKING:
     from corpus.annotated_release import AnnotationSource
+    from corpus.licensing import ReleaseLicense
 
 OpenAnnotationSource = Callable[[], "AnnotationSource"]
 
 
-def _build_annotated(version: str, ratios: str, open_source: OpenAnnotationSource | None) -> None:
+def _build_annotated(
+    version: str, ratios: str, open_source: OpenAnnotationSource | None, license: ReleaseLicense
+) -> None:
     from corpus.annotated_release import build_annotated_release, parse_ratios
     from corpus.release import open_release
 
@@ -31,16 +34,27 @@ def _build_annotated(version: str, ratios: str, open_source: OpenAnnotationSourc
         raise NewsspanError("this command line has no annotation store to release annotations from")
     parsed = parse_ratios(ratios)
     with err_console.status(f"building v{version} with annotations"):
-        path = build_annotated_release(version, open_source(), ratios=parsed)
-    manifest = open_release(version).manifest
+        path = build_annotated_release(version, open_source(), ratios=parsed, license=license)
+    release = open_release(version)
     configs = ", ".join(
         f"{name} ({', '.join(f'{split} {rows}' for split, rows in splits.items()) or 'empty'})"
-        for name, splits in manifest["configs"].items()
+        for name, splits in release.manifest["configs"].items()
     )
-    console.print(f"built [bold]v{version}[/] at {path}: {configs}")
+    console.print(styled("built ", (f"v{version}", "bold"), f" at {path}: {configs}"), highlight=False)
+    _print_fingerprint(release.fingerprint)
 
 
-def _build_documents(version: str) -> None:
+def _print_fingerprint(fingerprint: str) -> None:
+    console.print(f"fingerprint sha256:{fingerprint}", highlight=False, soft_wrap=True)
+    console.print(
+        "  (give it to the people who use this release: 'newsspan release verify VERSION --fingerprint' "
+        "checks a copy against it)",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _build_documents(version: str, license: ReleaseLicense) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from corpus.corpus_file import read_documents
@@ -57,9 +71,13 @@ def _build_documents(version: str) -> None:
         transient=True,
     ) as progress:
         task = progress.add_task("rows", total=total or None)
-        path = build_documents_release(version, on_rows=lambda n: progress.advance(task, n))
+        path = build_documents_release(version, on_rows=lambda n: progress.advance(task, n), license=license)
     release = open_release(version)
-    console.print(f"built [bold]v{version}[/] at {path} ({release.manifest['documents']} documents)")
+    console.print(
+        styled("built ", (f"v{version}", "bold"), f" at {path} ({release.manifest['documents']} documents)"),
+        highlight=False,
+    )
+    _print_fingerprint(release.fingerprint)
 
 
 def build_command(open_source: OpenAnnotationSource | None = None) -> Callable[..., None]:
@@ -78,48 +96,118 @@ def build_command(open_source: OpenAnnotationSource | None = None) -> Callable[.
         ratios: Annotated[
             str, typer.Option("--ratios", help="train,validation,test split ratios (with --annotations).")
         ] = "0.8,0.1,0.1",
+        license_id: Annotated[
+            str | None,
+            typer.Option(
+                "--license",
+                help="The card's licence: a Hub licence id (cc-by-4.0, mit, ...) or 'other' (default: the "
+                "project's newsspan.toml, [release] license; else 'unknown').",
+                show_default=False,
+            ),
+        ] = None,
+        license_name: Annotated[
+            str | None,
+            typer.Option(
+                "--license-name", help="With --license other: an id for the licence.", show_default=False
+            ),
+        ] = None,
+        license_link: Annotated[
+            str | None,
+            typer.Option(
+                "--license-link", help="With --license other: an http(s) URL of its text.", show_default=False
+            ),
+        ] = None,
     ) -> None:
         """Build releases/vVERSION from the corpus (atomic; an existing version is never overwritten)."""
+        from corpus.licensing import release_license
+
         version = parse_version(version)
+        license = release_license(license_id, license_name, license_link)
         if annotations:
-            _build_annotated(version, ratios, open_source)
+            _build_annotated(version, ratios, open_source, license)
         else:
-            _build_documents(version)
+            _build_documents(version, license)
+        if not license.configured:
+            console.print(
+                "licence: not configured, the card says 'license: unknown' — set [release] license in "
+                "newsspan.toml, or pass --license",
+                highlight=False,
+                soft_wrap=True,
+            )
 
     return build
 
 
-def verify(version: Annotated[str, typer.Argument(help="The release to check, e.g. 0.1.0.")]) -> None:
-    """Re-hash every file of a release against its MANIFEST.json."""
+def verify(
+    version: Annotated[str, typer.Argument(help="The release to check, e.g. 0.1.0.")],
+    fingerprint: Annotated[
+        str | None,
+        typer.Option(
+            "--fingerprint",
+            help="The release fingerprint you were given (sha256:HEX, as 'release build' prints it): checks "
+            "that this is that release, not only that its files agree with its own manifest.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Re-hash every file of a release against its MANIFEST.json (and the manifest against --fingerprint)."""
+    from rich.text import Text
+
     from corpus.release import open_release, verify_release
 
-    problems = verify_release(version)
+    version = parse_version(version)
+    problems = verify_release(version, fingerprint=fingerprint)
     if problems:
-        for problem in problems:
-            err_console.print(f"[red]mismatch[/] v{parse_version(version)}/{problem}", highlight=False)
+        for problem in problems:  # paths come from the manifest: printed literally, never as markup
+            err_console.print(Text.assemble(("mismatch", "red"), f" v{version}/{problem}"), soft_wrap=True)
         err_console.print(
-            f"[bold red]error:[/] release v{parse_version(version)} fails verification "
-            "— do not use it; rebuild it under a new version from the corpus"
+            styled(
+                ("error:", "bold red"),
+                f" release v{version} fails verification ({len(problems)} problem(s)) "
+                "— do not use it; rebuild it under a new version from the corpus",
+            ),
+            highlight=False,
         )
         raise typer.Exit(1)
-    files = len(open_release(version).manifest["files"])
-    console.print(f"v{parse_version(version)}: all {files} files match the manifest")
+    release = open_release(version)
+    files = len(release.manifest["files"])
+    console.print(f"v{version}: all {files} files match the manifest", highlight=False)
+    if fingerprint is None:
+        console.print(
+            f"fingerprint sha256:{release.fingerprint} — compare it with the one you were given, or pass "
+            "--fingerprint",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        console.print(
+            f"fingerprint sha256:{release.fingerprint} matches: this is the release you were given",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def list_releases() -> None:
     """List published releases; LATEST is marked."""
     from rich.table import Table
+    from rich.text import Text
 
     from corpus.release import latest_version, list_versions, open_release
 
     latest = latest_version()
-    table = Table("version", "documents", "created", "latest")
+    table = Table("version", "documents", "created", "fingerprint", "latest")
     for version in list_versions():
-        manifest = open_release(version).manifest
+        release = open_release(version)
+        try:
+            manifest, fingerprint = release.manifest, release.fingerprint
+        except NewsspanError as error:
+            table.add_row(version, "", "", Text(f"damaged: {error.what}"), "*" if version == latest else "")
+            continue
         table.add_row(
             version,
             str(manifest.get("documents", "")),
-            manifest["created_at"],
+            Text(str(manifest.get("created_at", ""))),
+            f"sha256:{fingerprint[:12]}…",
             "*" if version == latest else "",
         )
     console.print(table)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corpus.cli_support import command_group, console
+from corpus.cli_support import command_group, console, styled
 from corpus.errors import NewsspanError
 
 if TYPE_CHECKING:
@@ -151,12 +151,12 @@ def validate_command(
     _print_summary(records, per_record, chosen, shown, source)
     shown_problems = problems if max_errors <= 0 else problems[:max_errors]
     for problem in shown_problems:
-        console.print(f"[red]✗[/] {problem}", highlight=False, soft_wrap=True)
+        console.print(styled(("✗", "red"), f" {problem}"), highlight=False, soft_wrap=True)
     if len(shown_problems) < len(problems):
         console.print(f"… and {len(problems) - len(shown_problems)} more (use --max-errors 0 to see all)")
     if problems:
         raise typer.Exit(1)
-    console.print(f"[green]✓[/] {len(records)} records valid (schema_version {SCHEMA_VERSION})")
+    console.print(styled(("✓", "green"), f" {len(records)} records valid (schema_version {SCHEMA_VERSION})"))
 
 
 def _print_summary(
@@ -181,7 +181,7 @@ def _print_summary(
         if name in totals or name in labelset:
             table.add_row(name, str(totals[name]), str(totals[name] - invalid[name]), str(invalid[name]))
     table.add_row(
-        "[bold]total",
+        styled(("total", "bold")),
         str(sum(totals.values())),
         str(sum(totals.values()) - sum(invalid.values())),
         str(sum(invalid.values())),
@@ -236,8 +236,8 @@ def show_command(
         )
         table.add_row(
             " ".join(label.hotkeys),
-            f"[bold]{label.name}",
-            f"[{label.color}]■[/] {label.color}",
+            styled((label.name, "bold")),
+            styled(("■", label.color), f" {label.color}"),
             label.description,
             attributes or "—",
         )

@@ -1,4 +1,9 @@
-"""Shared CLI plumbing: one console, user errors printed as one line with exit code 1."""
+"""Shared CLI plumbing: one console, user errors printed as one line with exit code 1.
+
+The consoles interpret no markup: what commands print quotes user text, label names and regular expressions
+(``[a-z][a-z0-9_]``, ``[PER]``) that rich would take for style tags and eat. Style a part of a line with
+:func:`styled` (``styled(("error:", "bold red"), " ", message)``); strings in tables print as they are.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from corpus.errors import NewsspanError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 
 class _LazyConsole:
@@ -25,7 +31,7 @@ class _LazyConsole:
     def _console(self) -> Console:
         from rich.console import Console
 
-        return Console(stderr=self._stderr, emoji=False)
+        return Console(stderr=self._stderr, emoji=False, markup=False)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._console, name)
@@ -40,6 +46,13 @@ class _LazyConsole:
 
 console: Console = _LazyConsole()  # type: ignore[assignment]
 err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """One printable line of literal text, some parts with a style: ``styled(("skipped", "yellow"), " ", msg)``."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
 
 
 def command_group(**options: Any) -> typer.Typer:
@@ -62,10 +75,6 @@ def run_cli(app: typer.Typer) -> None:
     try:
         app()
     except NewsspanError as error:
-        from rich.text import Text
-
         # the message quotes user text and patterns: printed literally, never as console markup
-        err_console.print(
-            Text.assemble(("error:", "bold red"), " ", error.message), highlight=False, soft_wrap=True
-        )
+        err_console.print(styled(("error:", "bold red"), " ", error.message), highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -48,3 +48,13 @@ def append_documents(documents: Iterable[dict[str, Any]], path: Path | None = No
         handle.flush()
         os.fsync(handle.fileno())
     return payload.count(b"\n")
+
+
+def source_index(path: Path | None = None) -> dict[str, str]:
+    """``source_id`` -> ``doc_id`` of every document of the corpus (a source id given twice: the later one),
+    to find the document an annotation file names by its source id."""
+    return {
+        document["source_id"]: document["doc_id"]
+        for document in read_documents(path)
+        if isinstance(document.get("source_id"), str)
+    }

@@ -11,6 +11,7 @@ from corpus.card import card_header
 from corpus.corpus_file import read_documents
 from corpus.errors import NewsspanError
 from corpus.features import document_features, document_row
+from corpus.licensing import ReleaseLicense, project_license
 from corpus.paths import corpus_file
 from corpus.release import BuildStats, ReleaseConfig, build_release
 from corpus.scheme import SCHEMA_VERSION
@@ -25,13 +26,15 @@ def release_row(document: Mapping[str, Any], *, salt: str = DEFAULT_SALT) -> dic
     return {**document_row(document), "split": assign_split(story_key(document), salt=salt)}
 
 
-def _documents_card(stats: BuildStats, sources: Counter[str], features) -> str:
+def _documents_card(stats: BuildStats, sources: Counter[str], features, license: ReleaseLicense) -> str:
     rows = stats.configs[DOCUMENTS_CONFIG].get("train", 0)
     header = card_header(
         stats.configs,
         {DOCUMENTS_CONFIG: features},
         pretty_name="newsspan corpus",
-        license="other",
+        license=license,
+        arrow_bytes=stats.arrow_bytes,
+        file_bytes=stats.file_bytes,
         extra={"language": ["en"], "task_categories": ["token-classification"]},
     )
     source_lines = (
@@ -40,7 +43,7 @@ def _documents_card(stats: BuildStats, sources: Counter[str], features) -> str:
     return f"""{header}
 # newsspan corpus v{stats.version}
 
-News articles ingested by [newsspan](https://example.invalid/newsspan), ready for span annotation.
+News articles ingested by newsspan, ready for span annotation.
 This release holds the **documents** config: {rows} documents, one row each, in the `train` split (the whole
 corpus). Each row's `split` column gives the train/validation/test split the document will have in annotated
 releases (a salted hash of `story_id`, else `doc_id`, so it never changes as the corpus grows).
@@ -50,6 +53,9 @@ releases (a salted hash of `story_id`, else `doc_id`, so it never changes as the
 - `text`: the cleaned text; span offsets are Python code points into it. `text_sha256`: its sha256.
 - `raw_text` and `removed`: the raw text and every range cleaning removed from it (`reason`, `start`, `end` in
   raw-text code points), so any offset in `text` maps back to `raw_text`.
+- `source_edits`: what ingest changed from the source file to `raw_text` (a `.txt` file's byte-order mark, the
+  `\\r` of each line ending: `start`, `end` in source code points, `original`, `replacement`, `reason`), so an
+  offset counted in the original file maps to `text` and back (`corpus.provenance`).
 - `title`, `source`, `published` (ISO date), `url`, `story_id`, `language`: null when not stated in the input.
 - `metadata_json`: input columns newsspan does not know, as a JSON object.
 
@@ -65,7 +71,8 @@ polars: `pl.read_parquet("releases/v{stats.version}/data/documents/*.parquet")`.
 {source_lines}
 
 ## Licence
-The articles remain under their publishers' terms; see the `source` and `url` fields. Use for research.
+{license.sentence()} The articles themselves remain under their publishers' terms; see the `source` and `url`
+fields.
 """
 
 
@@ -75,8 +82,11 @@ def build_documents_release(
     corpus: Path | None = None,
     salt: str = DEFAULT_SALT,
     on_rows: Callable[[int], None] | None = None,
+    license: ReleaseLicense | None = None,
 ) -> Path:
-    """Build ``releases/vVERSION`` from the ingested corpus."""
+    """Build ``releases/vVERSION`` from the ingested corpus. ``license`` defaults to the project's
+    (:func:`corpus.licensing.project_license`)."""
+    license = license or project_license()
     version = parse_version(version)
     path = corpus or corpus_file()
     count = sum(1 for _ in read_documents(path))
@@ -95,7 +105,7 @@ def build_documents_release(
     return build_release(
         version,
         [config],
-        card=lambda stats: _documents_card(stats, sources, features),
+        card=lambda stats: _documents_card(stats, sources, features, license),
         manifest_extra={"schema_version": SCHEMA_VERSION, "split_salt": salt, "documents": count},
         on_rows=on_rows,
     )

@@ -7,8 +7,8 @@
 * ``span_feature(labelset)``: the same span as a struct inside a document row (no ``doc_id`` /
   ``text_sha256``).
 * ``document_features(labelset, spans=False)``: the document record of docs/contracts.md as Parquet stores it
-  (``metadata`` as the JSON string ``metadata_json``, ``removed`` as a list of structs), optionally with
-  ``spans``.
+  (``metadata`` as the JSON string ``metadata_json``, ``removed`` and ``source_edits`` as lists of structs),
+  optionally with ``spans``. ``source_edits`` came later: a document without it gets an empty list.
 
 A label set whose labels have no attributes at all (e.g. schema/examples/propaganda.labelset.json) has no
 ``attributes`` column: Parquet cannot store a struct without fields.
@@ -123,6 +123,15 @@ def document_features(labelset: LabelSet | None = None, *, spans: bool = False) 
         "text_sha256": Value("string"),
         "raw_text": Value("string"),
         "removed": List({"start": Value("int64"), "end": Value("int64"), "reason": Value("string")}),
+        "source_edits": List(
+            {
+                "start": Value("int64"),
+                "end": Value("int64"),
+                "original": Value("string"),
+                "replacement": Value("string"),
+                "reason": Value("string"),
+            }
+        ),
         "metadata_json": Value("string"),
     }
     if spans:
@@ -183,6 +192,7 @@ def document_row(document: Mapping[str, Any], spans: list[dict[str, Any]] | None
     """
     row = {name: document.get(name) for name in document_features() if name != "metadata_json"}
     row["removed"] = [dict(item) for item in document.get("removed") or []]
+    row["source_edits"] = [dict(item) for item in document.get("source_edits") or []]
     if "metadata_json" in document:
         row["metadata_json"] = document["metadata_json"]
     else:

@@ -2,7 +2,8 @@
 
 ``push_release`` uploads ``releases/vVERSION/`` with ``upload_folder`` (one commit whose tree is exactly
 the release folder: files of older releases are deleted in the same commit) and tags that commit
-``vVERSION``. A tag is never moved or overwritten: pushing a version whose tag already exists is refused.
+``vVERSION``, with the release fingerprint (sha256 of its MANIFEST.json) as the tag's message. A tag is never
+moved or overwritten: pushing a version whose tag already exists is refused.
 ``download_release`` fetches a tagged version with ``snapshot_download(revision=tag)``;
 ``load_dataset(repo, revision=tag)`` is not used because it ignores the revision offline (datasets #7928).
 
@@ -31,7 +32,7 @@ from huggingface_hub.errors import (
 )
 
 from corpus.errors import NewsspanError
-from corpus.release import MANIFEST, release_path, verify_release
+from corpus.release import MANIFEST, release_fingerprint, release_path, verify_release
 from corpus.semver import parse_version
 
 REPO_TYPE = "dataset"
@@ -173,8 +174,16 @@ def _refuse_existing_tag(repo_id: str, tag: str, commit: str | None) -> Newsspan
     )
 
 
+def tag_message(version: str, fingerprint: str | None) -> str:
+    """The Hub tag's message: the release and its fingerprint (a folder without a manifest has none)."""
+    if fingerprint is None:
+        return f"newsspan release {release_tag(version)} (no MANIFEST.json, so no fingerprint)"
+    return f"newsspan release {release_tag(version)} fingerprint sha256:{fingerprint}"
+
+
 def push_release(version: str, repo_id: str, *, private: bool = False, token: str | None = None) -> str:
-    """Upload ``releases/vVERSION`` to the dataset repo ``repo_id``, tag it ``vVERSION``; return the commit.
+    """Upload ``releases/vVERSION`` to the dataset repo ``repo_id``, tag it ``vVERSION`` with the release
+    fingerprint as the tag message; return the commit.
 
     Refuses (NewsspanError) when the release folder is missing or fails verification against its
     manifest, when the tag already exists on the Hub, when ``private`` is asked for an existing public repo,
@@ -197,6 +206,7 @@ def push_release(version: str, repo_id: str, *, private: bool = False, token: st
             where=str(folder),
             hint=f"run 'newsspan release verify {version}'; rebuild it under a new version",
         )
+    fingerprint = release_fingerprint(version) if (folder / MANIFEST).is_file() else None
 
     api = HfApi(endpoint=hub_endpoint(), token=token)
     with _hub_errors(f"push v{version} to {repo_id}", repo_id):
@@ -215,12 +225,16 @@ def push_release(version: str, repo_id: str, *, private: bool = False, token: st
             repo_type=REPO_TYPE,
             folder_path=folder,
             commit_message=f"Release {tag}",
-            commit_description=f"newsspan release {tag}, uploaded from {folder.name}/",
+            commit_description=f"{tag_message(version, fingerprint)}, uploaded from {folder.name}/",
             delete_patterns=["*"],  # the tagged tree is exactly this release: drop files of older releases
         )
         try:
             api.create_tag(
-                repo_id, repo_type=REPO_TYPE, tag=tag, revision=commit.oid, tag_message=f"Release {tag}"
+                repo_id,
+                repo_type=REPO_TYPE,
+                tag=tag,
+                revision=commit.oid,
+                tag_message=tag_message(version, fingerprint),
             )
         except HfHubHTTPError as error:
             # 409: someone tagged this version between our check and now

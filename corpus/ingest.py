@@ -31,15 +31,17 @@ def ingest_paths(
     clean: bool = True,
     corpus: Path | None = None,
     on_item: Callable[[str], None] | None = None,
+    follow_symlinks: bool = False,
 ) -> IngestReport:
-    """Ingest every article under ``paths`` into the corpus; bad inputs are reported and the rest goes on."""
+    """Ingest every article under ``paths`` into the corpus; bad inputs are reported and the rest goes on.
+    Symbolic links are refused unless ``follow_symlinks``; FIFOs and devices always are."""
     report = IngestReport()
     seen_ids: set[str] = set()
     seen_text: set[str] = set()
     for existing in read_documents(corpus):
         seen_ids.add(existing["doc_id"])
         seen_text.add(existing["text_sha256"])
-    for item in read_inputs(paths):
+    for item in read_inputs(paths, follow_symlinks=follow_symlinks):
         if on_item:
             on_item(item.where)
         if isinstance(item, Problem):

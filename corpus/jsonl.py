@@ -75,6 +75,8 @@ def parse_line(raw: bytes, where: str) -> JsonLine:
         return JsonLine(
             where, reason=f"not valid JSON ({error.msg} at column {error.colno})", hint=ONE_OBJECT_HINT
         )
+    except RecursionError:  # e.g. 100,000 nested brackets: one bad line, not a crash of the whole file
+        return JsonLine(where, reason="the line is nested too deeply to read", hint=ONE_OBJECT_HINT)
     if not isinstance(value, dict):
         return JsonLine(
             where, reason=f"a line must be a JSON object, got {type(value).__name__}", hint=ONE_OBJECT_HINT

@@ -3,6 +3,11 @@
 A release is built in a temporary folder beside ``releases/`` and renamed into place only when complete, so a
 build killed at any moment leaves no release folder and ``LATEST`` untouched. Files of a published release are
 never rewritten (``datasets`` caches local folders by path and modification time).
+
+``releases/LATEST`` names the most recently built release. Where it is missing, is not a valid version or names
+a release that is not there, readers fall back to the newest valid release and log a warning (logger
+``newsspan.release``; the CLI shows it as one ``warning:`` line). The manifest, the release fingerprint and
+verification are :mod:`corpus.release_integrity`.
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +33,21 @@ import pyarrow.parquet as pq
 
 from corpus.errors import NewsspanError
 from corpus.paths import releases_dir
-from corpus.semver import parse_version, version_key
+from corpus.release_integrity import (
+    MANIFEST,
+    fingerprint_of,
+    fingerprint_section,
+    read_manifest,
+    sha256_bytes,
+    stamp_fingerprint,
+    verify_folder,
+)
+from corpus.semver import is_version, parse_version, version_key
 
 ROW_GROUP_ROWS = 2_000
-MANIFEST = "MANIFEST.json"
 LATEST = "LATEST"
+_LATEST_MAX_BYTES = 64
+_log = logging.getLogger("newsspan.release")
 _BUILDING_PREFIX = ".building-v"
 # Test hook: seconds to sleep after the data files are written, before publishing (to kill a build halfway).
 _PAUSE_ENV = "NEWSSPAN_TEST_PAUSE_BEFORE_PUBLISH"
@@ -60,6 +78,10 @@ class BuildStats:
     version: str
     configs: dict[str, dict[str, int]] = field(default_factory=dict)  # config -> split -> rows
     files: list[WrittenFile] = field(default_factory=list)
+    # config -> split -> bytes of the split as Arrow data (the card's num_bytes, as ``datasets`` counts them)
+    arrow_bytes: dict[str, dict[str, int]] = field(default_factory=dict)
+    # config -> bytes of its Parquet files (the card's download_size)
+    file_bytes: dict[str, int] = field(default_factory=dict)
 
 
 def release_path(version: str) -> Path:
@@ -79,13 +101,48 @@ def list_versions() -> list[str]:
     return sorted(found, key=version_key)
 
 
+def _read_pointer(pointer: Path) -> tuple[str | None, str | None]:
+    """(the version ``LATEST`` names, None) when it names a valid one, else (None, why not); (None, None) when
+    there is no LATEST at all."""
+    try:
+        mode = os.lstat(pointer).st_mode
+    except FileNotFoundError:
+        return None, None
+    if not stat.S_ISREG(mode):
+        return None, "is not a regular file"
+    with pointer.open("rb") as handle:
+        data = handle.read(_LATEST_MAX_BYTES + 1)
+    text = data.decode("utf-8", errors="replace").strip()
+    if len(data) > _LATEST_MAX_BYTES or not is_version(text):
+        shown = text[:40] + ("..." if len(text) > 40 else "")
+        return None, f"does not name a valid version ({shown!r})"
+    return parse_version(text), None
+
+
 def latest_version() -> str | None:
-    """The version named by ``releases/LATEST`` (falls back to the newest folder if LATEST is missing)."""
-    pointer = releases_dir() / LATEST
-    if pointer.is_file():
-        return parse_version(pointer.read_text().strip())
+    """The version ``releases/LATEST`` names: the most recently built release. When LATEST is missing, invalid
+    or names a release that is not there, the newest valid release, with a logged warning."""
+    root = releases_dir()
+    named, problem = _read_pointer(root / LATEST)
     versions = list_versions()
-    return versions[-1] if versions else None
+    if named is not None and named in versions:
+        return named
+    fallback = versions[-1] if versions else None
+    if named is not None:
+        problem = f"names v{named}, which is not a published release"
+    elif problem is None:
+        if fallback is None:
+            return None  # a project with no release yet
+        problem = "is missing"
+    using = f"using the newest release, v{fallback}" if fallback else "there is no release to use instead"
+    _log.warning(
+        "warning: %s %s; %s — build a release, or write a published version into %s",
+        root / LATEST,
+        problem,
+        using,
+        LATEST,
+    )
+    return fallback
 
 
 def _sha256_file(path: Path) -> str:
@@ -168,8 +225,10 @@ def write_parquet(
     rows: Iterable[dict[str, Any]],
     features: datasets.Features,
     on_rows: Callable[[int], None] | None = None,
+    on_table: Callable[[pa.Table], None] | None = None,
 ) -> int:
-    """Stream rows into one zstd Parquet file whose schema metadata carries the ``datasets`` features."""
+    """Stream rows into one zstd Parquet file whose schema metadata carries the ``datasets`` features.
+    ``on_table`` sees each row group's Arrow table as it is written (the build counts their bytes)."""
     schema = features.arrow_schema
     checks = _plain_paths(features)
     count = 0
@@ -182,6 +241,8 @@ def write_parquet(
             if writer is None:
                 writer = pq.ParquetWriter(path, schema, compression="zstd")
             writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+            if on_table:
+                on_table(table)
             count += len(batch)
             if on_rows:
                 on_rows(len(batch))
@@ -189,6 +250,10 @@ def write_parquet(
         if writer is not None:
             writer.close()
     return count
+
+
+def _add_nbytes(sizes: list[int], table: pa.Table) -> None:
+    sizes.append(table.nbytes)
 
 
 def _fsync_tree(root: Path) -> None:
@@ -220,11 +285,10 @@ def _remove_stale_builds(root: Path) -> None:
 
 
 def write_latest(version: str) -> None:
-    """Point ``releases/LATEST`` at the newest published version, atomically."""
+    """Point ``releases/LATEST`` at ``version`` (the release just built), atomically."""
     root = releases_dir()
-    newest = max([*list_versions(), version], key=version_key)
     temporary = root / f".{LATEST}.{os.getpid()}.tmp"
-    temporary.write_text(newest + "\n")
+    temporary.write_text(parse_version(version) + "\n")
     with temporary.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, root / LATEST)
@@ -238,7 +302,8 @@ def build_release(
     manifest_extra: dict[str, Any] | None = None,
     on_rows: Callable[[int], None] | None = None,
 ) -> Path:
-    """Write ``releases/vVERSION`` atomically: Parquet per config and split, the card, the manifest, LATEST."""
+    """Write ``releases/vVERSION`` atomically: Parquet per config and split, the card (ending with the release
+    fingerprint), the manifest, LATEST."""
     version = parse_version(version)
     final = release_path(version)
     if final.exists():
@@ -260,12 +325,19 @@ def build_release(
                 relative = f"data/{config.name}/{split}-00000-of-00001.parquet"
                 target = building / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
-                count = write_parquet(target, rows, config.features, on_rows)
+                tables: list[int] = []  # bytes of each row group as Arrow data
+                count = write_parquet(target, rows, config.features, on_rows, partial(_add_nbytes, tables))
                 if count:
                     split_rows[split] = count
-                    stats.files.append(WrittenFile(relative, count))
+                    stats.files.append(WrittenFile(relative, count, bytes=target.stat().st_size))
+                    stats.arrow_bytes.setdefault(config.name, {})[split] = sum(tables)
+                    stats.file_bytes[config.name] = (
+                        stats.file_bytes.get(config.name, 0) + target.stat().st_size
+                    )
             stats.configs[config.name] = split_rows
-        (building / "README.md").write_text(card(stats), encoding="utf-8")
+        (building / "README.md").write_text(
+            card(stats).rstrip("\n") + "\n" + fingerprint_section(), encoding="utf-8"
+        )
         stats.files.append(WrittenFile("README.md", None))
         for written in stats.files:
             written.sha256 = _sha256_file(building / written.path)
@@ -277,9 +349,12 @@ def build_release(
             "supersedes": [v for v in list_versions() if version_key(v) < version_key(version)],
             "configs": stats.configs,
             "files": [written.__dict__ for written in stats.files],
+            "fingerprint_in": "README.md",
             **(manifest_extra or {}),
         }
-        (building / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        (building / MANIFEST).write_bytes(manifest_bytes)
+        stamp_fingerprint(building / "README.md", sha256_bytes(manifest_bytes))
         _fsync_tree(building)
         if pause := os.environ.get(_PAUSE_ENV):
             time.sleep(float(pause))
@@ -291,33 +366,16 @@ def build_release(
     return final
 
 
-def verify_release(version: str) -> list[str]:
-    """Re-hash every file of a release; return one sentence per missing, changed or unlisted file."""
-    path = release_path(version)
-    manifest_path = path / MANIFEST
-    if not manifest_path.is_file():
-        raise NewsspanError(
-            f"release v{parse_version(version)} has no {MANIFEST}",
-            where=str(path),
-            hint="list releases with 'newsspan release list'",
-        )
-    manifest = json.loads(manifest_path.read_text())
-    problems = []
-    listed = set()
-    for entry in manifest["files"]:
-        listed.add(entry["path"])
-        target = path / entry["path"]
-        if not target.is_file():
-            problems.append(f"{entry['path']}: missing")
-        elif (actual := _sha256_file(target)) != entry["sha256"]:
-            problems.append(
-                f"{entry['path']}: sha256 {actual[:12]}… does not match the manifest's {entry['sha256'][:12]}…"
-            )
-    for file in path.rglob("*"):
-        relative = file.relative_to(path).as_posix()
-        if file.is_file() and relative != MANIFEST and relative not in listed:
-            problems.append(f"{relative}: not listed in the manifest")
-    return problems
+def verify_release(version: str, *, fingerprint: str | None = None) -> list[str]:
+    """Re-hash every file of a release against its manifest (and, given ``fingerprint``, the manifest against
+    it); one sentence per problem, see :func:`corpus.release_integrity.verify_folder`."""
+    version = parse_version(version)
+    return verify_folder(release_path(version), version, fingerprint=fingerprint)
+
+
+def release_fingerprint(version: str) -> str:
+    """The release fingerprint of a published release: sha256 of its MANIFEST.json (64 hex digits)."""
+    return fingerprint_of(release_path(version))
 
 
 @dataclass
@@ -329,7 +387,12 @@ class Release:
 
     @property
     def manifest(self) -> dict[str, Any]:
-        return json.loads((self.path / MANIFEST).read_text())
+        """The release's MANIFEST.json (NewsspanError, one line, when it is damaged or incomplete)."""
+        return read_manifest(self.path)[0]
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint_of(self.path)
 
     def table(self, config: str, split: str | None = None) -> pa.Table:
         """All rows of a config (optionally one split) as an Arrow table."""

@@ -1,9 +1,11 @@
 """Text identity: the only normalization newsspan applies, and the hashes that name a document.
 
 Documented normalization (nothing else touches the characters, so offsets never move silently):
-- a leading UTF-8 byte-order mark is dropped when decoding;
+- a ``.txt`` file's leading UTF-8 byte-order mark is dropped when decoding;
 - line endings ``\\r\\n`` and lone ``\\r`` become ``\\n``.
-No Unicode normalization (NFC/NFKC) is applied: a composed and a decomposed "é" stay different texts.
+Both are recorded per document (``source_edits``, :mod:`corpus.provenance`), so offsets counted in the original
+file map to the stored text. No Unicode normalization (NFC/NFKC) is applied: a composed and a decomposed "é" stay
+different texts.
 """
 
 from __future__ import annotations

@@ -33,6 +33,12 @@ RANGE_JS = (
   const range = document.createRange();
   range.setStart(a, ao);
   range.setEnd(b, bo);
+  // Off screen, a mouse cannot reach it: bring it to the middle first (as a user would scroll to it).
+  const box0 = range.getBoundingClientRect();
+  if (box0.top < 60 || box0.bottom > window.innerHeight - 20) {
+    const main = find('[data-testid="stMain"]') || document.scrollingElement;
+    main.scrollTop += box0.top - window.innerHeight / 2;
+  }
   const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
   const first = rects[0];
   const last = rects[rects.length - 1];
@@ -105,3 +111,36 @@ def metric_value(page, label: str) -> str:
     metric = page.get_by_test_id("stMetric").filter(has_text=label)
     metric.wait_for()
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+# --- the span selector's own readiness signals -------------------------------------------------------------
+
+
+def selector_state(page) -> dict:
+    """The span selector's readiness attributes: ``ready``, ``rev`` (server revision drawn), ``pending``
+    (changes drawn but not yet confirmed by the server), ``mode`` (select, edit, link), ``selected``."""
+    root = page.get_by_test_id("span-selector")
+    values = root.evaluate(
+        "(r) => ({ready: r.dataset.ready, rev: r.dataset.rev, pending: r.dataset.pending,"
+        " mode: r.dataset.mode, selected: r.dataset.selected})"
+    )
+    return values
+
+
+def wait_idle(page, timeout: float = 15.0) -> dict:
+    """Wait until the span selector has drawn the server's spans and every change it drew is confirmed (saved
+    or refused and rolled back): the moment to act again without racing a rerun."""
+    return wait_until(
+        lambda: (s := selector_state(page))["ready"] == "true" and s["pending"] == "0" and s, timeout
+    )
+
+
+SCROLL_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  return [window.scrollY, main ? main.scrollTop : 0, document.scrollingElement.scrollTop];
+}"""
+
+
+def scroll_positions(page) -> list[float]:
+    """Where the page is scrolled: the window, Streamlit's main section (what scrolls in Streamlit), the document."""
+    return page.evaluate(SCROLL_JS)

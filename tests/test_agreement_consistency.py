@@ -28,7 +28,7 @@ from workbench.store import CLI_USER, open_store
 
 pytestmark = pytest.mark.browser
 
-APP = REPO_ROOT / "workbench" / "app.py"
+APP = REPO_ROOT / "workbench" / "server.py"  # the launcher: app.py with the session cookie routes
 PASSWORD = "correct horse battery"
 GPE = {"type": "GPE", "mention": "name"}
 ORG = {"type": "ORG", "mention": "name"}

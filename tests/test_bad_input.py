@@ -113,6 +113,38 @@ def test_ingest_refuses_bad_files_clearly_and_changes_nothing(world, unchanged, 
     assert " — " in result.stderr  # and what to do
 
 
+def _one_line(stderr: str, expected: str) -> None:
+    (line,) = [line for line in stderr.splitlines() if expected in line]
+    assert " — " in line, line  # and what to do
+
+
+SPECIAL_INGEST_CASES = {
+    "symlink to /etc/passwd": (lambda d: (d / "passwd.txt").symlink_to("/etc/passwd") or d / "passwd.txt",
+                               "passwd.txt: is a symbolic link (to /etc/passwd); not followed"),
+    "FIFO": (lambda d: os.mkfifo(d / "feed.jsonl") or d / "feed.jsonl", "feed.jsonl: is a named pipe (FIFO)"),
+    "JSONL nested 100,000 levels": (
+        lambda d: (d / "deep.jsonl").write_text('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n") and d / "deep.jsonl",
+        "deep.jsonl:1: the line is nested too deeply to read",
+    ),
+    "JSONL title that is a list": (
+        lambda d: (d / "typed.jsonl").write_text('{"text": "Putin spoke.", "title": ["a"]}\n') and d / "typed.jsonl",
+        "typed.jsonl:1: 'title' must be a string (or null), got a list",
+    ),
+    "CSV unterminated quote": (
+        lambda d: (d / "feed.csv").write_text('id,title,text\nc1,"Open,Putin spoke.\n') and d / "feed.csv",
+        "feed.csv:2: malformed CSV (unexpected end of data)",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(SPECIAL_INGEST_CASES))
+def test_ingest_refuses_links_special_files_and_bad_lines_in_one_line(world, unchanged, tmp_path, case):
+    make, expected = SPECIAL_INGEST_CASES[case]
+    result = newsspan("ingest", str(make(tmp_path)), cwd=world["home"], env=world["env"])
+    assert result.returncode == 1
+    _one_line(result.stderr, expected)
+
+
 def test_ingest_duplicate_is_reported_and_stored_once(world, unchanged):
     result = newsspan("ingest", str(SEEDS / "000_46119d9713d60ee1.txt"), cwd=world["home"], env=world["env"])
     assert result.returncode == 0 and "duplicate" in result.stdout and "stored once" in result.stdout
@@ -270,6 +302,92 @@ def test_missing_latest_falls_back_to_the_newest_release(world, tmp_path):
     result = newsspan("schema", "validate", str(tmp_path / "x.jsonl"), cwd=world["home"],
                       env={**world["env"], "NEWSSPAN_RELEASES": str(empty)})  # fmt: skip
     assert result.returncode == 1
+
+
+def _release_copy(world, tmp_path) -> tuple[Path, dict]:
+    copy = tmp_path / "releases"
+    subprocess.run(["cp", "-r", str(world["home"] / "releases"), str(copy)], check=True)
+    return copy, {**world["env"], "NEWSSPAN_RELEASES": str(copy)}
+
+
+def test_a_forged_data_file_passes_verify_but_not_verify_with_the_fingerprint(world, tmp_path):
+    copy, env = _release_copy(world, tmp_path)
+    manifest_path = copy / "v0.1.0" / "MANIFEST.json"
+    given = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+    parquet = copy / "v0.1.0" / "data/documents/train-00000-of-00001.parquet"
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(parquet)
+    texts = [text.replace("Putin", "Pucin") for text in table.column("text").to_pylist()]
+    table = table.set_column(table.schema.get_field_index("text"), "text", pa.array(texts))
+    pq.write_table(table, parquet, compression="zstd")  # the same rows, one word changed in each
+    manifest = json.loads(manifest_path.read_text())
+    for entry in manifest["files"]:
+        if entry["path"].endswith(".parquet"):
+            entry["sha256"] = hashlib.sha256(parquet.read_bytes()).hexdigest()
+            entry["bytes"] = parquet.stat().st_size
+    manifest_path.write_text(json.dumps(manifest, indent=2))
+    forged = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+    card = copy / "v0.1.0" / "README.md"
+    card.write_text(card.read_text().replace(given, forged))
+    assert newsspan("release", "verify", "0.1.0", cwd=world["home"], env=env).returncode == 0
+    result = newsspan(
+        "release", "verify", "0.1.0", "--fingerprint", f"sha256:{given}", cwd=world["home"], env=env
+    )
+    assert result.returncode == 1 and "not the release you were given" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("tamper", "expected"),
+    [
+        ("symlink", "README.md: is a symbolic link; refused, not followed"),
+        ("traversal", "../../../../etc/hostname: points outside the release; refused, not read"),
+        ("broken manifest", "MANIFEST.json is not valid JSON"),
+        ("incomplete manifest", "MANIFEST.json is incomplete: 'files' is missing, empty or not a list"),
+    ],
+)
+def test_tampered_releases_fail_verify_in_one_line_per_problem(world, tmp_path, tamper, expected):
+    copy, env = _release_copy(world, tmp_path)
+    folder = copy / "v0.1.0"
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    if tamper == "symlink":
+        (tmp_path / "card.md").write_bytes((folder / "README.md").read_bytes())
+        (folder / "README.md").unlink()
+        (folder / "README.md").symlink_to(tmp_path / "card.md")
+    elif tamper == "traversal":
+        manifest["files"].append(
+            {"path": "../../../../etc/hostname", "sha256": "0" * 64, "bytes": 1, "rows": None}
+        )
+        (folder / "MANIFEST.json").write_text(json.dumps(manifest))
+    elif tamper == "broken manifest":
+        (folder / "MANIFEST.json").write_text('{"version": "0.1.0", "files": [')
+    else:
+        (folder / "MANIFEST.json").write_text(json.dumps({"version": "0.1.0", "configs": {}}))
+    result = newsspan("release", "verify", "0.1.0", cwd=world["home"], env=env)
+    assert result.returncode == 1
+    (line,) = [line for line in result.stderr.splitlines() if expected in line]
+    if tamper.endswith("manifest"):
+        assert line.startswith("error:") and " — " in line and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_huge_version_is_refused_and_latest_stays(world, unchanged):
+    result = newsspan("release", "build", "99999999999999999999.0.0", cwd=world["home"], env=world["env"])
+    assert result.returncode == 1 and "out of range: each part has at most 9 digits" in result.stderr
+    assert (world["home"] / "releases" / "LATEST").read_text().strip() == "0.1.0"
+
+
+@pytest.mark.parametrize(("latest", "expected"), [("garbage", "does not name a valid version"),
+                                                  ("0.9.0", "names v0.9.0, which is not a published release")])  # fmt: skip
+def test_garbage_or_dangling_latest_falls_back_with_a_warning(world, tmp_path, latest, expected):
+    copy, env = _release_copy(world, tmp_path)
+    (copy / "LATEST").write_text(latest)
+    for command in (("release", "list"), ("store", "load-release")):
+        result = newsspan(*command, cwd=world["home"], env=env)
+        assert result.returncode == 0, result.stderr
+        assert "0.1.0" in result.stdout
+        (line,) = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+        assert expected in line and "using the newest release, v0.1.0" in line
 
 
 def test_kill_9_during_a_build_leaves_no_release(world, unchanged):

@@ -200,3 +200,33 @@ def test_cli_push_uploads_and_tags(project, fake_hub: FakeHub):
     assert result.returncode == 0, result.stderr
     assert "pushed v0.3.0" in result.stdout and REPO in result.stdout
     assert set(tags()) == {"v0.3.0"} and fake_hub.repo(REPO).private is True
+
+
+def test_the_tag_message_is_the_release_fingerprint(project, fake_hub: FakeHub, monkeypatch):
+    import hashlib
+
+    folder = seed_release("0.1.0")
+    fingerprint = hashlib.sha256((folder / "MANIFEST.json").read_bytes()).hexdigest()
+    messages: list[str | None] = []
+    real = HfApi.create_tag
+
+    def spy(self, *args, **kwargs):
+        messages.append(kwargs.get("tag_message"))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(HfApi, "create_tag", spy)
+    push_release("0.1.0", REPO)
+    assert messages == [f"newsspan release v0.1.0 fingerprint sha256:{fingerprint}"]
+    pushed = fake_hub.files_at(REPO, "v0.1.0")
+    assert f"Release fingerprint: `sha256:{fingerprint}`".encode() in pushed["README.md"]
+
+
+def test_a_release_with_a_symlinked_file_is_not_pushed(project, fake_hub: FakeHub, tmp_path):
+    folder = seed_release("0.1.0")
+    card = folder / "README.md"
+    copy = tmp_path / "README.md"
+    copy.write_bytes(card.read_bytes())
+    card.unlink()
+    card.symlink_to(copy)
+    with pytest.raises(NewsspanError, match="README.md: is a symbolic link; refused, not followed"):
+        push_release("0.1.0", REPO)

@@ -1,9 +1,12 @@
 """Ingest: every input kind, metadata kept, duplicates stored once, bad inputs reported and skipped."""
 
 import json
+import os
 import re
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +171,152 @@ def test_cli_fails_cleanly_when_nothing_could_be_read(project):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert "no such file or directory" in result.stderr
+
+
+# --- links, special files, deep nesting, wrong types, CSV quoting (issue #13) ---------------------------------
+
+
+def _one_line(message: str) -> None:
+    assert "\n" not in message and " — " in message, message
+
+
+def test_a_symlink_is_refused_unless_follow_symlinks(project, tmp_path):
+    secret = tmp_path / "outside" / "passwd.txt"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "good.txt").write_text(ARTICLE)
+    (articles / "passwd.txt").symlink_to(secret)
+    (tmp_path / "direct.txt").symlink_to(secret)
+    report = ingest_paths([articles, tmp_path / "direct.txt"])
+    assert len(report.ingested) == 1 and report.ingested[0]["source_id"] == "good"
+    messages = [problem.message for problem in report.problems]
+    assert messages == [
+        f"{articles / 'passwd.txt'}: is a symbolic link (to {secret}); not followed — give the file itself, "
+        "or pass --follow-symlinks to read what the link points to",
+        f"{tmp_path / 'direct.txt'}: is a symbolic link (to {secret}); not followed — give the file itself, "
+        "or pass --follow-symlinks to read what the link points to",
+    ]
+    followed = ingest_paths([articles / "passwd.txt"], follow_symlinks=True)
+    assert followed.ingested[0]["text"].startswith("root:x:0:0") and not followed.problems
+
+
+def test_a_broken_symlink_is_named_as_such(project, tmp_path):
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    (problem,) = ingest_paths([tmp_path / "gone.txt"], follow_symlinks=True).problems
+    assert "is a broken symbolic link" in problem.message
+
+
+def test_a_fifo_and_a_device_are_refused_without_blocking(project, tmp_path):
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)  # no writer: opening it for a blocking read would hang forever
+    linked = tmp_path / "linked.txt"
+    linked.symlink_to(fifo)
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE)
+    started = time.monotonic()
+    report = ingest_paths([fifo, Path("/dev/null"), linked, good], follow_symlinks=True)
+    assert time.monotonic() - started < 10
+    assert len(report.ingested) == 1
+    fifo_problem, device_problem, linked_problem = (problem.message for problem in report.problems)
+    assert fifo_problem.startswith(f"{fifo}: is a named pipe (FIFO), not a regular file; not read")
+    assert "no such file" not in fifo_problem
+    assert device_problem.startswith("/dev/null: is a device, not a regular file")
+    assert linked_problem.startswith(f"{linked}: is a named pipe (FIFO)")
+    for message in (fifo_problem, device_problem, linked_problem):
+        _one_line(message)
+
+
+def test_a_fifo_in_a_folder_is_refused_and_the_rest_ingested(project, tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "good.txt").write_text(ARTICLE)
+    report = ingest_paths([tmp_path])
+    assert len(report.ingested) == 1
+    (problem,) = report.problems
+    assert problem.message.startswith(f"{tmp_path / 'pipe.txt'}: is a named pipe (FIFO)")
+
+
+def test_a_deeply_nested_jsonl_line_is_one_problem_and_the_good_lines_are_ingested(project, tmp_path):
+    path = tmp_path / "nested.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": ARTICLE}),
+        '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        json.dumps({"id": "b", "text": ARTICLE + " Second."}),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    report = ingest_paths([path])
+    assert [d["source_id"] for d in report.ingested] == ["a", "b"]
+    (problem,) = report.problems
+    assert problem.message.startswith(f"{path}:2: the line is nested too deeply to read")
+    _one_line(problem.message)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("title", ["a"], "'title' must be a string (or null), got a list"),
+        ("source", {"name": "AP"}, "'source' must be a string (or null), got an object"),
+        ("published", 20250508, "'published' must be a string (or null), got a number"),
+        ("url", True, "'url' must be a string (or null), got a boolean"),
+        ("id", [1], "'id' must be a string or an integer (or null), got a list"),
+        ("story_id", 1.5, "'story_id' must be a string or an integer (or null), got a number"),
+    ],
+)
+def test_a_jsonl_field_of_the_wrong_type_refuses_that_line(project, tmp_path, field, value, expected):
+    path = tmp_path / "typed.jsonl"
+    good = {"id": 7, "text": ARTICLE, "story_id": 12, "title": None}
+    path.write_text(json.dumps({"text": ARTICLE + " Bad.", field: value}) + "\n" + json.dumps(good) + "\n")
+    report = ingest_paths([path])
+    (document,) = report.ingested
+    assert (document["source_id"], document["story_id"], document["title"]) == ("7", "12", None)
+    (problem,) = report.problems
+    assert problem.message.startswith(f"{path}:1: {expected}")
+    _one_line(problem.message)
+    assert "['a']" not in json.dumps(document)
+
+
+def test_a_csv_unterminated_quote_is_reported_per_line_and_the_rest_ingested(project, tmp_path):
+    path = tmp_path / "feed.csv"
+    path.write_text(
+        "id,title,text\n"
+        'c1,"Broken title,First article text.\n'  # the quote never closes: it used to swallow the lines below
+        "c2,Fine,Second article text.\n"
+        'c3,Also fine,"Third article, quoted."\n'
+        'c4,"Stray" quote,Fourth article.\n'
+        'c5,Multi,"A quoted text\nover two lines."\n'
+        "c6,Short\n"
+    )
+    report = ingest_paths([path])
+    assert [d["source_id"] for d in report.ingested] == ["c2", "c3", "c5"]
+    assert report.ingested[1]["text"] == "Third article, quoted."
+    assert report.ingested[2]["text"] == "A quoted text\nover two lines."
+    messages = [problem.message for problem in report.problems]
+    assert messages[0].startswith(f"{path}:2: malformed CSV")
+    assert messages[1].startswith(f"{path}:5: malformed CSV (',' expected after '\"')")
+    assert messages[2].startswith(f"{path}:8: the row has 2 fields, the header 3")
+    for message in messages:
+        _one_line(message)
+
+
+def test_a_csv_quote_that_closes_on_a_later_line_is_caught(project, tmp_path):
+    path = tmp_path / "merged.csv"
+    path.write_text('id,title,text\nc1,"Title,First text.\nc2,",Second text.\nc3,Third,Third text.\n')
+    report = ingest_paths([path])
+    assert [d["source_id"] for d in report.ingested] == ["c3"]
+    assert report.problems[0].message.startswith(f"{path}:2: a quoted field runs over several lines")
+
+
+def test_cli_follow_symlinks_and_one_line_per_refused_input(project, tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text(ARTICLE)
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    os.mkfifo(tmp_path / "pipe.txt")
+    refused = _cli("ingest", str(link), str(tmp_path / "pipe.txt"), cwd=project)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "link.txt: is a symbolic link" in refused.stderr and "--follow-symlinks" in refused.stderr
+    assert "pipe.txt: is a named pipe (FIFO)" in refused.stderr
+    followed = _cli("ingest", "--follow-symlinks", str(link), cwd=project)
+    assert followed.returncode == 0, followed.stderr
+    assert [d["text"] for d in read_documents()] == [ARTICLE]

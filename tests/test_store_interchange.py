@@ -13,6 +13,7 @@ import pytest
 from corpus.errors import NewsspanError
 from corpus.formats.annotation_files import detect_format, read_annotation_file
 from corpus.formats.brat import read_brat, records_to_brat
+from corpus.formats.items import ReadOptions
 from corpus.formats.jsonl import read_records
 from corpus.formats.labelstudio import read_labelstudio, records_to_labelstudio
 from corpus.offsets import OffsetError, codepoints_to_utf16, utf16_to_codepoints
@@ -150,7 +151,10 @@ def test_seed_records_round_trip_through_jsonl_labelstudio_and_brat(loaded, seed
     store.export_file(CLI_USER, tmp_path / "ls.json", "labelstudio")
     tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
     assert len(tasks) == 5 and all(t["annotations"][0]["result"][0]["type"] == "labels" for t in tasks)
-    report = store.import_file(CLI_USER, tmp_path / "ls.json", annotator="ben", fmt="labelstudio")
+    only_ben = ReadOptions(annotator="ben")  # the file names ana as the annotator: nothing of ben's in it
+    report = store.import_file(CLI_USER, tmp_path / "ls.json", annotator="ben", options=only_ben)
+    assert report.imported == 0 and only_ben.skipped == {"ana": 5}
+    report = store.import_file(CLI_USER, tmp_path / "ls.json", annotator="ben", options=ReadOptions())
     assert report.imported == 25, report.errors
     ben = [r for r in store.export_records(CLI_USER) if r["annotator"] == "ben"]
     assert comparable(ben) == comparable(ana)
@@ -170,7 +174,9 @@ def test_seed_records_round_trip_through_jsonl_labelstudio_and_brat(loaded, seed
     assert comparable(carl) == comparable(ana)
 
 
-def test_labelstudio_offsets_are_utf16(loaded, seed_documents, tmp_path) -> None:
+def test_labelstudio_offsets_are_code_points_out_and_either_convention_in(
+    loaded, seed_documents, tmp_path
+) -> None:
     document = {**seed_documents[0], "text": "Xi 😀 met Putin 👩‍👩‍👧 today.", "doc_id": "0123456789abcdef"}
     document["text_sha256"] = sha256_text(document["text"])
     loaded.load_documents(CLI_USER, [document])
@@ -190,10 +196,19 @@ def test_labelstudio_offsets_are_utf16(loaded, seed_documents, tmp_path) -> None
     }
     tasks = records_to_labelstudio([record], {document["doc_id"]: document}, {})
     value = tasks[0]["annotations"][0]["result"][0]["value"]
-    assert (value["start"], value["end"]) == (start + 1, start + 6)  # the emoji counts 2 in JavaScript
+    assert (value["start"], value["end"]) == (start, start + 5)  # code points, as Label Studio 1.23 counts
     (tmp_path / "ls.json").write_text(json.dumps(tasks), encoding="utf-8")
-    assert loaded.import_file(CLI_USER, tmp_path / "ls.json", annotator="ana").imported == 1
+    report = loaded.import_file(CLI_USER, tmp_path / "ls.json", annotator="ana")
+    assert report.imported == 1 and report.offsets == {"codepoints": 1}
     assert loaded.export_records(CLI_USER)[0]["start"] == start
+
+    # an older Label Studio counted UTF-16 code units: the emoji before Putin counts 2
+    value.update(start=start + 1, end=start + 6)
+    del tasks[0]["meta"]  # a file of Label Studio's own: it does not say whose the annotation is
+    (tmp_path / "old.json").write_text(json.dumps(tasks), encoding="utf-8")
+    report = loaded.import_file(CLI_USER, tmp_path / "old.json", annotator="ben")
+    assert report.imported == 1 and report.offsets == {"utf16": 1}
+    assert {r["start"] for r in loaded.export_records(CLI_USER)} == {start}
 
 
 def test_bad_records_get_per_record_errors_with_file_and_line(loaded, seed_documents, tmp_path) -> None:
@@ -251,21 +266,24 @@ def test_labelstudio_and_brat_errors(loaded, seed_documents, tmp_path) -> None:
             schema_version="1.0.0",
         )
     tasks = records_to_labelstudio(records, {document["doc_id"]: document}, {})
-    tasks[0]["data"]["text"] = document["text"].replace("Xi", "Mr Xi", 1)
+    tasks[0]["data"]["text"] = document["text"] + " (updated)"  # the spans fit, the document is another
     (tmp_path / "other-text.json").write_text(json.dumps(tasks, indent=1), encoding="utf-8")
     with pytest.raises(ImportFailed, match="differs from document"):
         store.import_file(CLI_USER, tmp_path / "other-text.json", annotator="ana")
     tasks = records_to_labelstudio(records, {document["doc_id"]: document}, {})
     tasks[0]["annotations"][0]["result"][0]["value"]["labels"] = ["villain"]
-    tasks[0]["annotations"][0]["result"][0]["value"]["end"] += 1
+    results = tasks[0]["annotations"][0]["result"]
+    next(r for r in results if r.get("id") == "putin" and r["type"] == "labels")["value"]["end"] += 1
     (tmp_path / "bad.json").write_text(json.dumps(tasks, indent=1), encoding="utf-8")
     with pytest.raises(ImportFailed) as failure:
         store.import_file(CLI_USER, tmp_path / "bad.json", annotator="ana")
     assert any(
-        re.match(rf"{re.escape(str(tmp_path / 'bad.json'))}:\d+ \(task 1, region xi\): ", e)
+        re.match(rf"{re.escape(str(tmp_path / 'bad.json'))}:\d+ \(task 1, region xi\): label", e)
         for e in failure.value.errors
     ), failure.value.errors
     assert "villain" in failure.value.message
+    moved = [e for e in failure.value.errors if "region putin" in e]
+    assert len(moved) == 1 and "span text 'Putin' matches neither text[" in moved[0], moved
 
     ann = tmp_path / f"{document['source_id']}.ann"
     ann.write_text(
@@ -326,11 +344,18 @@ def test_labelstudio_writer_and_reader_round_trip_in_code_points(tmp_path) -> No
     assert task["data"] == {"text": TEXT, "doc_id": DOCUMENT["doc_id"], "source_id": "s1", "title": "T"}
     putin = TEXT.index("Putin")
     first = next(r for r in task["annotations"][0]["result"] if r.get("id") == "p")
-    assert (first["value"]["start"], first["value"]["end"]) == (putin + 1, putin + 6)  # 😀 is 2 units in JS
+    assert (first["value"]["start"], first["value"]["end"]) == (putin, putin + 5)  # code points, 😀 is one
+    relations = [r for r in task["annotations"][0]["result"] if r["type"] == "relation"]
+    assert relations == [
+        {"type": "relation", "from_id": "p", "to_id": "x", "direction": "right", "labels": ["speaker"]},
+        {"type": "relation", "from_id": "p", "to_id": "x", "direction": "right", "labels": ["about"]},
+    ]
+    assert task["meta"] == {"newsspan": {"annotators": {"1": "ana"}}} and "completed_by" not in str(task)
     path = tmp_path / "ls.json"
     path.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
-    items = read_labelstudio(path, SPECS)
+    items = read_labelstudio(path, SPECS, {"actor": {"speaker"}})
     assert all(item.problems == [] and item.task_text == TEXT for item in items)
+    assert [item.offsets for item in items] == ["same", "codepoints"]
     keys = ("id", "start", "end", "span_text", "label", "attributes", "doc_id")
     assert [{k: item.record[k] for k in keys} for item in items] == [
         {k: r[k] for k in keys} for r in _records()
@@ -353,7 +378,12 @@ def test_labelstudio_reader_reports_bad_files_and_spans(tmp_path) -> None:
     tasks[0]["annotations"][0]["result"][0]["value"].update(start=4, end=5)  # inside 😀's surrogate pair
     path.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
     (item,) = read_labelstudio(path, SPECS)
-    assert item.record is None and item.problems == ["offsets 4-5 do not fit the task text"]
+    assert item.record is None and item.problems == [
+        "span text 'Xi' does not match text[4:5] ' ' (as code points)"
+    ]
+    tasks[0]["annotations"][0]["result"][0]["value"].update(start=40, end=45)
+    path.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
+    assert read_labelstudio(path, SPECS)[0].problems == ["offsets 40-45 do not fit the task text"]
     assert re.match(rf"{re.escape(str(path))}:\d+ \(task 1, region x\)$", item.where)
 
 

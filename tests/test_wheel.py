@@ -37,7 +37,11 @@ REQUIRED_DATA = (
     "workbench/store/migrations/script.py.mako",
     "workbench/store/migrations/env.py",
     "workbench/store/migrations/versions/0001_initial.py",
+    "workbench/store/migrations/versions/0002_accounts_sessions.py",
     "workbench/app.py",
+    "workbench/server.py",
+    "workbench/views/annotate.py",
+    "workbench/views/users.py",
 )
 
 

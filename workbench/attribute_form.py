@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from corpus.scheme import ActorRegistry, Label
+from workbench.text import escape_markdown
 
 _UNSET = "—"
 
@@ -32,8 +33,9 @@ def attribute_inputs(
     """Draw one input per attribute of ``label``; return the attributes as entered (unset ones left out)."""
     values: dict[str, Any] = {}
     for name, spec in label.attributes.items():
-        title = spec.get("title", name) + (" *" if name in label.required else "")
-        help_text = spec.get("description")
+        # Label-set text in a widget label or tooltip is Markdown to Streamlit: escaped (options are plain text).
+        title = escape_markdown(spec.get("title", name)) + (" \\*" if name in label.required else "")
+        help_text = escape_markdown(spec["description"]) if spec.get("description") else None
         current = attributes.get(name)
         widget_key = f"{key}-{name}"
         widget = spec.get("x-widget")

@@ -14,6 +14,7 @@ from corpus.annotated_release.rows import annotated_configs, documents_config
 from corpus.annotated_release.source import AnnotatedDocument, AnnotationSource
 from corpus.corpus_file import read_documents
 from corpus.errors import NewsspanError
+from corpus.licensing import ReleaseLicense, project_license
 from corpus.paths import corpus_file
 from corpus.release import BuildStats, ReleaseConfig, build_release
 from corpus.scheme import SCHEMA_VERSION, LabelSet, default_labelset
@@ -35,13 +36,16 @@ def build_annotated_release_from(
     annotations: bool = True,
     manifest_extra: Mapping[str, Any] | None = None,
     on_rows: Callable[[int], None] | None = None,
+    license: ReleaseLicense | None = None,
 ) -> Path:
     """Build ``releases/vVERSION`` from annotated documents (``source``, re-iterable) and optionally the corpus
     (``documents``, for the ``documents`` config). ``agreement`` is a figures dict of
     :func:`corpus.agreement_inputs.agreement_figures` for the card and manifest. Benchmarks and tests call it
-    with synthetic data; :func:`build_annotated_release` with an :class:`AnnotationSource`."""
+    with synthetic data; :func:`build_annotated_release` with an :class:`AnnotationSource`. ``license``
+    defaults to the project's (:func:`corpus.licensing.project_license`)."""
     version = parse_version(version)
     labelset = labelset or default_labelset()
+    license = license or project_license()
     check_ratios(ratios)
     counts = ReleaseCounts()
     configs: list[ReleaseConfig] = []
@@ -54,7 +58,14 @@ def build_annotated_release_from(
 
     def card(stats: BuildStats) -> str:
         return annotated_card(
-            stats, counts, features, labelset=labelset, agreement=agreement, salt=salt, ratios=ratios
+            stats,
+            counts,
+            features,
+            labelset=labelset,
+            agreement=agreement,
+            salt=salt,
+            ratios=ratios,
+            license=license,
         )
 
     return build_release(
@@ -91,6 +102,7 @@ def build_annotated_release(
     ratios: Mapping[str, float] = DEFAULT_RATIOS,
     unit: str = "char",
     on_rows: Callable[[int], None] | None = None,
+    license: ReleaseLicense | None = None,
 ) -> Path:
     """Build an annotated release from ``source`` (the annotation store's adapter on the command line) and the
     corpus file (the ``documents`` config; the source's documents when there is no corpus file). The card's
@@ -120,4 +132,5 @@ def build_annotated_release(
             "annotators": sorted({name for item in items for name in item.annotations}),
         },
         on_rows=on_rows,
+        license=license,
     )

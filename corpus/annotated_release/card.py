@@ -11,6 +11,7 @@ from corpus.agreement_inputs import format_figure
 from corpus.annotated_release.counts import ReleaseCounts, SplitCounts
 from corpus.annotated_release.rows import ANNOTATIONS_CONFIG, GOLD_CONFIG
 from corpus.card import card_header
+from corpus.licensing import ReleaseLicense
 from corpus.release import BuildStats
 from corpus.scheme import SCHEMA_VERSION, LabelSet
 
@@ -99,14 +100,19 @@ def annotated_card(
     agreement: Mapping[str, Any] | None,
     salt: str,
     ratios: Mapping[str, float],
+    license: ReleaseLicense | None = None,
 ) -> str:
-    """The README.md: YAML header (configs with non-empty splits, typed features) and the description."""
+    """The README.md: YAML header (licence, configs with non-empty splits, typed features, sizes) and the
+    description."""
+    license = license or ReleaseLicense()
     configs = {name: splits for name, splits in stats.configs.items() if splits}
     header = card_header(
         configs,
         {name: features[name] for name in configs},
         pretty_name="newsspan annotated corpus",
-        license="other",
+        license=license,
+        arrow_bytes=stats.arrow_bytes,
+        file_bytes=stats.file_bytes,
         extra={"language": ["en"], "task_categories": ["token-classification"]},
     )
     version = stats.version
@@ -122,7 +128,7 @@ def annotated_card(
     return f"""{header}
 # newsspan annotated corpus v{version}
 
-News articles with span annotations made in [newsspan](https://example.invalid/newsspan): actors, attributed
+News articles with span annotations made in newsspan: actors, attributed
 claims, numbers and framing passages. {gold_rows} documents have adjudicated (gold) spans; {annotation_rows}
 rows hold the spans of individual annotators ({len(counts.annotators)} annotators).
 
@@ -173,7 +179,7 @@ duckdb: `select * from read_parquet('releases/v{version}/data/gold/*.parquet')`.
 {sources}
 
 ## Licence
-The articles remain under their publishers' terms; see the `source` and `url` fields. The annotations are
-released for research. Licence fields found in the documents' metadata:
+{license.sentence()} The articles themselves remain under their publishers' terms; see the `source` and `url`
+fields. Licence fields found in the documents' metadata:
 {licenses}
 """

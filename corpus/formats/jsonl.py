@@ -7,7 +7,7 @@ to the item so the store can look the document up.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +15,21 @@ from corpus.formats.items import Item, bad_item
 from corpus.jsonl import iter_jsonl
 
 
-def read_records(path: Path) -> list[Item]:
-    """One item per non-blank line; a line that is not a JSON object becomes an item with its problem."""
-    items = []
+def iter_records(path: Path) -> Iterator[Item]:
+    """One item per non-blank line, read as it goes (a million-record import stays out of memory); a line that
+    is not a JSON object becomes an item with its problem."""
     for line in iter_jsonl(path):
         record = line.value
         if record is None:
-            items.append(bad_item(line.where, line.reason or "bad line"))
+            yield bad_item(line.where, line.reason or "bad line")
             continue
         source_id = record.pop("source_id", None) if "doc_id" not in record else None
-        items.append(Item(line.where, record, source_id=source_id))
-    return items
+        yield Item(line.where, record, source_id=source_id)
+
+
+def read_records(path: Path) -> list[Item]:
+    """Every item of :func:`iter_records`, as a list."""
+    return list(iter_records(path))
 
 
 def write_records(records: Iterable[dict[str, Any]]) -> str:

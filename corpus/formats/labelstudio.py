@@ -1,22 +1,36 @@
 """Label Studio JSON, in and out: a list of tasks, one per document, one annotation per annotator.
 
-Offsets in Label Studio are positions in JavaScript strings (UTF-16 code units); they are converted to and from
-Python code points with :mod:`corpus.offsets`. Per-span attributes travel as Label Studio results sharing the
-span's ``id`` (``choices`` for enums, booleans and id lists, ``textarea`` for free text, ``number`` for
-numbers); ``links`` travel as ``relation`` results. A task's ``data`` carries ``text``, ``doc_id``,
-``source_id`` and ``title``, so a file finds its documents again on import.
+Offsets. Label Studio 1.23 stores a text span's ``start``/``end`` in code points (Python's unit); older versions
+stored positions in JavaScript strings (UTF-16 code units). The two differ after an emoji or any other astral
+character. Reading decides per span: the convention under which ``text[start:end]`` is the span's ``text``
+wins (code points when both do), converted with :mod:`corpus.offsets`; each item records which one it was
+(``Item.offsets``, counted in the import report). Writing uses code points, what current Label Studio reads.
+
+Per-span attributes travel as per-region results sharing the span's ``id`` (``choices`` for enums, booleans
+and lists of choices, ``textarea`` for free text and free lists, ``number`` for numbers). ``links`` and link
+attributes (a claim's ``speaker``) travel as ``relation`` results; reading turns a relation named like a link
+attribute of its source span's label back into that attribute, any other into a ``links`` entry. A task's
+``data`` carries ``text``, ``doc_id``, ``source_id`` and ``title``, so a file finds its documents again on
+import; its ``meta.newsspan.annotators`` names the annotator of each annotation (by the annotation's ``id``,
+which Label Studio keeps as ``import_id``), since Label Studio refuses a ``completed_by`` that is not one of its
+users. Writing: :mod:`corpus.formats.labelstudio_write`; the labeling config: :mod:`corpus.formats.labelstudio_config`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from corpus.formats.items import ID_PATTERN, Item, bad_item
+from corpus.errors import NewsspanError
+from corpus.formats.items import ID_PATTERN, Item, ReadOptions, bad_item
+from corpus.formats.labelstudio_config import label_config
+from corpus.formats.labelstudio_write import records_to_labelstudio
 from corpus.jsonl import NotUtf8, decode_utf8
-from corpus.offsets import OffsetError, codepoints_to_utf16, utf16_to_codepoints
+from corpus.offsets import OffsetError, utf16_to_codepoints
+
+__all__ = ["label_config", "labelstudio_labels", "read_labelstudio", "records_to_labelstudio"]
 
 _LINKS = "\0links"  # key of a span's relations among its attributes while a task is read
 
@@ -36,7 +50,7 @@ class _RegionLines:
         self.cursor = 0
 
     def line_of(self, region_id: Any) -> int:
-        needle = json.dumps(region_id)
+        needle = json.dumps(region_id, ensure_ascii=False)
         found = self.raw.find(needle, self.cursor)
         if found == -1:
             found = self.raw.find(needle)
@@ -46,37 +60,77 @@ class _RegionLines:
         return self.raw.count("\n", 0, found) + 1
 
 
-def _attribute_value(spec: dict[str, Any] | None, result: dict[str, Any]) -> Any:
-    """A per-span result's value as the scheme's attribute value (the spec says how to read choices)."""
+def _typed(spec: Mapping[str, Any], value: Any) -> Any:
+    """A choice (always a string in Label Studio) as the attribute's scalar type."""
+    kind = spec.get("type")
+    if kind == "array":
+        kind = (spec.get("items") or {}).get("type")
+    if not isinstance(value, str) or kind not in ("integer", "number", "boolean"):
+        return value
+    if kind == "boolean":
+        return value.lower() == "true"
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if kind == "integer" and number.is_integer() else number
+
+
+def _attribute_value(spec: Mapping[str, Any] | None, result: dict[str, Any]) -> Any:
+    """A per-region result's value as the scheme's attribute value (the spec says how to read it)."""
+    spec = spec or {}
     value = result.get("value", {})
     kind = result.get("type")
     if kind == "number":
-        return value.get("number")
+        number = value.get("number")
+        return int(number) if spec.get("type") == "integer" and isinstance(number, float) else number
     if kind == "textarea":
-        texts = value.get("text") or [""]
-        return texts[0] if isinstance(texts, list) else texts
+        texts = value.get("text") or []
+        texts = texts if isinstance(texts, list) else [texts]
+        if spec.get("type") == "array":
+            return [_typed(spec, text) for text in texts]
+        return texts[0] if texts else None
     choices = value.get("choices") or []
-    spec_type = (spec or {}).get("type")
-    if spec_type == "array":
-        return list(choices)
-    if spec_type == "boolean":
-        return choices[:1] == ["true"]
-    return choices[0] if choices else None
+    if spec.get("type") == "array":
+        return [_typed(spec, choice) for choice in choices]
+    return _typed(spec, choices[0]) if choices else None
 
 
-def _results(task: Any) -> list[dict[str, Any]]:
-    """Every result of the task's annotations that were not cancelled."""
-    if not isinstance(task, dict):
-        return []
-    return [
-        result
-        for annotation in task.get("annotations") or []
-        if not annotation.get("was_cancelled")
-        for result in annotation.get("result") or []
-    ]
+def _annotations(task: dict[str, Any], options: ReadOptions) -> list[dict[str, Any]]:
+    """The task's annotations that were not cancelled, without those of other annotators than
+    ``options.annotator`` when the file says whose they are (``meta.newsspan.annotators`` by ``import_id``,
+    else a ``completed_by`` e-mail of ``options.annotator_emails``)."""
+    meta = task.get("meta")
+    newsspan = meta.get("newsspan") if isinstance(meta, dict) else None
+    names = (newsspan or {}).get("annotators") or {}
+    by_email = {email: name for name, email in options.annotator_emails.items()}
+    kept = []
+    for annotation in task.get("annotations") or []:
+        if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
+            continue
+        owner = names.get(str(annotation.get("import_id"))) if isinstance(names, dict) else None
+        completed = annotation.get("completed_by")
+        if owner is None and isinstance(completed, dict):
+            owner = by_email.get(str(completed.get("email")))
+        if options.annotator is None or owner is None or owner == options.annotator:
+            kept.append(annotation)
+        else:
+            options.skipped[owner] = options.skipped.get(owner, 0) + 1
+    return kept
 
 
-def _spans(results: list[dict[str, Any]], specs: Specs, lines: _RegionLines) -> dict[Any, Span]:
+def _link(result: dict[str, Any]) -> tuple[Any, Any, str]:
+    """(source region, target region, role) of a relation result (``direction: left`` points backwards)."""
+    labels = result.get("labels") or ["link"]
+    source, target = result.get("from_id"), result.get("to_id")
+    if result.get("direction") == "left":
+        source, target = target, source
+    return source, target, str(labels[0])
+
+
+def _spans(
+    results: list[dict[str, Any]], specs: Specs, links_by_label: Mapping[str, set[str]], lines: _RegionLines
+) -> dict[Any, Span]:
     """The task's spans by region id, with the attributes and relations that share their id."""
     spans: dict[Any, Span] = {}  # region ids are whatever the file has: strings, numbers
     extras: list[dict[str, Any]] = []
@@ -87,25 +141,69 @@ def _spans(results: list[dict[str, Any]], specs: Specs, lines: _RegionLines) -> 
             extras.append(result)
     for result in extras:
         if result.get("type") == "relation":
-            if result.get("from_id") in spans:
-                link = {"role": (result.get("labels") or ["link"])[0], "target": result.get("to_id")}
-                spans[result["from_id"]][1].setdefault(_LINKS, []).append(link)
+            source, target, role = _link(result)
+            if source not in spans:
+                continue
+            labels = spans[source][0].get("value", {}).get("labels") or [None]
+            if role in links_by_label.get(labels[0], set()):
+                spans[source][1][role] = target
+            else:
+                spans[source][1].setdefault(_LINKS, []).append({"role": role, "target": target})
         elif result.get("id") in spans:
             name = str(result.get("from_name"))
             spans[result["id"]][1][name] = _attribute_value(specs.get(name), result)
     return spans
 
 
-def _offsets(text: Any, value: dict[str, Any]) -> tuple[int | None, int | None, list[str]]:
-    """The span's code point offsets in the task text, or the problems that stop reading them."""
-    start, end = value.get("start"), value.get("end")
-    if not (isinstance(text, str) and isinstance(start, int) and isinstance(end, int)):
-        return None, None, ["the span has no integer start and end"]
+def _fits(text: str, start: int, end: int) -> dict[str, tuple[int, int]]:
+    """The span's code point offsets under each convention its ``start``/``end`` can be read in."""
+    fits: dict[str, tuple[int, int]] = {}
+    if 0 <= start <= end <= len(text):
+        fits["codepoints"] = (start, end)
     try:
-        start, end = utf16_to_codepoints(text, [start, end])
+        converted = utf16_to_codepoints(text, [start, end])
     except OffsetError:
-        return None, None, [f"offsets {start}-{end} do not fit the task text"]
-    return start, end, []
+        return fits
+    if converted[0] <= converted[1]:
+        fits["utf16"] = (converted[0], converted[1])
+    return fits
+
+
+_UNITS = {"codepoints": "code points", "utf16": "UTF-16 code units"}
+
+
+def _choose(
+    text: str, fits: dict[str, tuple[int, int]], span_text: Any
+) -> tuple[str, tuple[int, int]] | None:
+    """The convention the span's offsets are in: the one under which they cover ``span_text`` (code points
+    first), ``same`` when both agree; without a span text, code points (``unchecked``) when they fit."""
+    if len(fits) == 2 and fits["codepoints"] == fits["utf16"]:
+        start, end = fits["codepoints"]
+        fine = not isinstance(span_text, str) or text[start:end] == span_text
+        return ("same", fits["codepoints"]) if fine else None
+    if not isinstance(span_text, str):
+        return ("unchecked", fits["codepoints"]) if "codepoints" in fits else ("utf16", fits["utf16"])
+    for basis, (start, end) in fits.items():
+        if text[start:end] == span_text:
+            return basis, (start, end)
+    return None
+
+
+def _offsets(text: Any, value: dict[str, Any]) -> tuple[int | None, int | None, str | None, list[str]]:
+    """The span's code point offsets in the task text and the convention they were in, or the problems."""
+    start, end = value.get("start"), value.get("end")
+    if not isinstance(text, str) or not isinstance(start, int) or not isinstance(end, int):
+        return None, None, None, ["the span has no integer start and end"]
+    fits = _fits(text, start, end) if not isinstance(start, bool) and not isinstance(end, bool) else {}
+    if not fits:
+        return None, None, None, [f"offsets {start}-{end} do not fit the task text"]
+    chosen = _choose(text, fits, value.get("text"))
+    if chosen is None:
+        tried = [f"text[{s}:{e}] {text[s:e]!r} (as {_UNITS[basis]})" for basis, (s, e) in fits.items()]
+        verb = "matches neither" if len(tried) == 2 else "does not match"
+        return None, None, None, [f"span text {value.get('text')!r} {verb} {' nor '.join(tried)}"]
+    basis, (start, end) = chosen
+    return start, end, basis, []
 
 
 def _span_item(where: str, data: dict[str, Any], result: dict[str, Any], attributes: dict[str, Any]) -> Item:
@@ -116,7 +214,7 @@ def _span_item(where: str, data: dict[str, Any], result: dict[str, Any], attribu
     problems = [] if isinstance(text, str) else ["the task has no data.text"]
     if len(labels) != 1:
         problems.append(f"a span needs exactly one label, this one has {labels}")
-    start, end, offset_problems = _offsets(text, value)
+    start, end, basis, offset_problems = _offsets(text, value)
     problems += offset_problems
     links = attributes.pop(_LINKS, None)
     record: dict[str, Any] = {
@@ -125,8 +223,8 @@ def _span_item(where: str, data: dict[str, Any], result: dict[str, Any], attribu
         "label": labels[0] if labels else None,
         "attributes": {key: val for key, val in attributes.items() if val is not None},
     }
-    if isinstance(value.get("text"), str):
-        record["span_text"] = value["text"]
+    if isinstance(text, str) and start is not None and end is not None:
+        record["span_text"] = text[start:end]
     region_id = result.get("id")
     if isinstance(region_id, str) and ID_PATTERN.match(region_id):
         record["id"] = region_id
@@ -135,7 +233,12 @@ def _span_item(where: str, data: dict[str, Any], result: dict[str, Any], attribu
     if data.get("doc_id"):
         record["doc_id"] = data["doc_id"]
     return Item(
-        where, None if problems else record, problems, source_id=data.get("source_id"), task_text=text
+        where,
+        None if problems else record,
+        problems,
+        source_id=data.get("source_id"),
+        task_text=text,
+        offsets=basis,
     )
 
 
@@ -156,100 +259,50 @@ def _load_tasks(path: Path) -> tuple[list[Any], str] | Item:
     return tasks, raw
 
 
-def read_labelstudio(path: Path, specs: Specs) -> list[Item]:
+def read_labelstudio(
+    path: Path,
+    specs: Specs,
+    links_by_label: Mapping[str, set[str]] | None = None,
+    options: ReadOptions | None = None,
+) -> list[Item]:
     """One item per span of every task (cancelled annotations skipped); ``specs`` are the attribute specs
-    by name (``corpus.formats.items.attribute_specs``). Errors name ``file:line (task N, region ID)``."""
+    by name (``corpus.formats.items.attribute_specs``), ``links_by_label`` each label's link attributes
+    (``corpus.formats.items.link_attributes``). Errors name ``file:line (task N, region ID)``."""
     loaded = _load_tasks(path)
     if isinstance(loaded, Item):
         return [loaded]
     tasks, raw = loaded
+    options = options or ReadOptions()
     lines = _RegionLines(raw)
     items: list[Item] = []
     for number, task in enumerate(tasks, start=1):
-        data = task.get("data") if isinstance(task, dict) else None
-        data = data if isinstance(data, dict) else {}
-        for region_id, (result, attributes, line) in _spans(_results(task), specs, lines).items():
+        if not isinstance(task, dict):
+            items.append(bad_item(f"{path} (task {number})", "a task must be a JSON object"))
+            continue
+        data = task["data"] if isinstance(task.get("data"), dict) else {}
+        results = [
+            result for annotation in _annotations(task, options) for result in annotation.get("result") or []
+        ]
+        for region_id, (result, attributes, line) in _spans(
+            results, specs, links_by_label or {}, lines
+        ).items():
             where = f"{path}:{line} (task {number}, region {region_id})"
             items.append(_span_item(where, data, result, attributes))
     return items
 
 
-# -- writing -----------------------------------------------------------------------------------------------
-
-
-def _ls_attribute(value: Any, spec: dict[str, Any] | None) -> dict[str, Any]:
-    """The Label Studio result type and value for one attribute value."""
-    spec = spec or {}
-    if isinstance(value, bool):
-        return {"type": "choices", "value": {"choices": ["true" if value else "false"]}}
-    if isinstance(value, int | float):
-        return {"type": "number", "value": {"number": value}}
-    if isinstance(value, list):
-        return {"type": "choices", "value": {"choices": list(value)}}
-    if "enum" in spec:
-        return {"type": "choices", "value": {"choices": [value]}}
-    return {"type": "textarea", "value": {"text": [value]}}
-
-
-def _utf16(text: str, offset: int) -> int:
-    """``offset`` in UTF-16 code units. A span flagged after its document's text changed may keep offsets past
-    the end of the new text: those are carried over (shifted by the text's astral characters) rather than
-    refusing the whole export."""
-    inside = min(offset, len(text))
-    return codepoints_to_utf16(text, [inside])[0] + (offset - inside)
-
-
-def _task(document: dict[str, Any]) -> dict[str, Any]:
-    data = {
-        "text": document["text"],
-        "doc_id": document["doc_id"],
-        "source_id": document.get("source_id"),
-        "title": document.get("title"),
-    }
-    return {"data": data, "annotations": {}}
-
-
-def _record_results(record: dict[str, Any], text: str, specs: Specs) -> list[dict[str, Any]]:
-    """The labels result of one record, one result per attribute, and one relation per link."""
-    position = {
-        "start": _utf16(text, record["start"]),
-        "end": _utf16(text, record["end"]),
-        "text": record["span_text"],
-    }
-    region = {"id": record["id"], "to_name": "text"}
-    results = [
-        {**region, "from_name": "label", "type": "labels", "value": {**position, "labels": [record["label"]]}}
-    ]
-    for name, value in record.get("attributes", {}).items():
-        result = _ls_attribute(value, specs.get(name))
-        results.append({**region, "from_name": name, **result, "value": {**position, **result["value"]}})
-    for link in record.get("links") or []:
-        results.append(
-            {
-                "type": "relation",
-                "from_id": record["id"],
-                "to_id": link["target"],
-                "direction": "right",
-                "labels": [link["role"]],
-            }
-        )
-    return results
-
-
-def records_to_labelstudio(
-    records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]], specs: Specs
-) -> list[dict[str, Any]]:
-    """Label Studio tasks, one per document, one annotation per annotator; offsets in UTF-16 code units.
-    ``documents`` maps every record's ``doc_id`` to its document record (with ``text``)."""
-    tasks: dict[str, dict[str, Any]] = {}
-    for record in records:
-        document = documents[record["doc_id"]]
-        task = tasks.setdefault(record["doc_id"], _task(document))
-        annotation = task["annotations"].setdefault(
-            record["annotator"], {"completed_by": {"email": record["annotator"]}, "result": []}
-        )
-        annotation["result"].extend(_record_results(record, document["text"], specs))
-    return [
-        {"id": number, "data": task["data"], "annotations": list(task["annotations"].values())}
-        for number, task in enumerate(tasks.values(), start=1)
-    ]
+def labelstudio_labels(path: Path) -> dict[str, int]:
+    """Every label the spans of a Label Studio file use (of every annotation, whatever its offsets), in order
+    of first use, with how many spans have it. An unreadable file raises NewsspanError."""
+    loaded = _load_tasks(path)
+    if isinstance(loaded, Item):
+        raise NewsspanError(f"cannot read {loaded.problems[0]}", where=loaded.where)
+    counts: dict[str, int] = {}
+    for task in loaded[0]:
+        annotations = task.get("annotations") or [] if isinstance(task, dict) else []
+        for annotation in annotations:
+            for result in (annotation.get("result") or []) if isinstance(annotation, dict) else []:
+                labels = result.get("value", {}).get("labels") if result.get("type") == "labels" else None
+                for label in labels if isinstance(labels, list) else []:
+                    counts[str(label)] = counts.get(str(label), 0) + 1
+    return counts

@@ -29,6 +29,7 @@ from corpus.scheme.labelset import Label, LabelSet, default_labelset, default_la
 from corpus.scheme.locations import display_path
 from corpus.scheme.migrations import MIGRATIONS, SCHEMA_VERSION, migrate_record
 from corpus.scheme.records import (
+    check_group,
     check_records,
     missing_attributes,
     record_schema,
@@ -42,6 +43,7 @@ __all__ = [
     "ActorRegistry",
     "Label",
     "LabelSet",
+    "check_group",
     "check_records",
     "default_labelset",
     "default_labelset_path",

@@ -2,7 +2,8 @@
 
 ``load_labelset()`` reads a label set (default ``schema/labelset.json``, or ``$NEWSSPAN_LABELSET``, or the
 project's own ``labelset.json``) and checks it against ``labelset.meta.schema.json`` and the rules of
-:mod:`corpus.scheme.labelset_rules`.
+:mod:`corpus.scheme.labelset_rules`. Label names are the dataset's own (1 to 128 characters, no control
+characters); a label that gives no ``hotkeys`` gets keys here (:func:`assign_hotkeys`).
 """
 
 from __future__ import annotations
@@ -119,12 +120,40 @@ class LabelSet:
         return self._label_validators[key]
 
 
-def _label(item: dict[str, Any]) -> Label:
+# Keys the workbench's span component gives a selected suggestion or span (accept y, reject x, edit e, link l;
+# workbench.span_component): never assigned to a label.
+RESERVED_HOTKEYS = ("y", "x", "e", "l")
+_DIGITS = "1234567890"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def assign_hotkeys(labels: list[dict[str, Any]]) -> list[list[str]]:
+    """Every label's hotkeys: its own when the file gives ``hotkeys`` (an empty list means none), else keys
+    assigned in file order: the next free digit and the first free letter of its name (any free letter when
+    its name has none), never a key another label or the workbench (:data:`RESERVED_HOTKEYS`) uses. Labels
+    past the 32 free keys get none and are picked with the label bar."""
+    taken = {key for label in labels for key in label.get("hotkeys", [])} | set(RESERVED_HOTKEYS)
+    digits = [digit for digit in _DIGITS if digit not in taken]
+    assigned: list[list[str]] = []
+    for label in labels:
+        if "hotkeys" in label:
+            assigned.append(list(label["hotkeys"]))
+            continue
+        keys = [digits.pop(0)] if digits else []
+        letters = [c for c in label["name"].lower() if c in _LETTERS] + (list(_LETTERS) if not keys else [])
+        letter = next((c for c in letters if c not in taken), None)
+        keys += [letter] if letter else []
+        taken.update(keys)
+        assigned.append(keys)
+    return assigned
+
+
+def _label(item: dict[str, Any], hotkeys: list[str]) -> Label:
     return Label(
         name=item["name"],
         description=item["description"],
         color=item["color"],
-        hotkeys=list(item.get("hotkeys", [])),
+        hotkeys=hotkeys,
         examples=list(item.get("examples", [])),
         attributes=dict(item.get("attributes", {})),
         required=list(item.get("required", [])),
@@ -143,7 +172,10 @@ def load_labelset(path: Path | str | None = None) -> LabelSet:
     check_labelset_rules(data, path)
     return LabelSet(
         version=data["version"],
-        labels=[_label(item) for item in data["labels"]],
+        labels=[
+            _label(item, keys)
+            for item, keys in zip(data["labels"], assign_hotkeys(data["labels"]), strict=True)
+        ],
         path=path,
         id=data["$id"],
         title=data["title"],

@@ -1,6 +1,6 @@
 """The rules of a label set that its meta-schema cannot express.
 
-Unique names and hotkeys, required attributes that exist, link targets that are labels of the set, one type
+Label names without a space at either end, unique names and hotkeys, required attributes that exist, link targets that are labels of the set, one type
 per attribute name across labels (it is one dataset column), enum values of the attribute's type, examples
 that follow their label. A broken rule raises NewsspanError with the file and the JSON path.
 """
@@ -55,6 +55,8 @@ class _Rules:
             self.examples(i, label)
 
     def name(self, i: int, name: str) -> None:
+        if name != name.strip():
+            self.fail(["labels", i, "name"], f"label name {name!r} starts or ends with a space")
         if name in self.seen_names:
             self.fail(
                 ["labels", i, "name"],

@@ -11,6 +11,7 @@ from typing import Any
 
 from corpus.errors import NewsspanError
 from corpus.scheme.actors import ActorRegistry, default_registry
+from corpus.scheme.compiled import fast_check
 from corpus.scheme.composition import compose_record_schema
 from corpus.scheme.documents import document_sha
 from corpus.scheme.labelset import LabelSet, default_labelset
@@ -27,12 +28,36 @@ def record_schema(labelset: LabelSet | None = None) -> dict[str, Any]:
     return compose_record_schema(labelset or default_labelset())
 
 
+_FAST: dict[tuple[int, str, bool], tuple[LabelSet, Callable[[Any], bool] | None]] = {}
+
+
+def _fast_valid(record: dict[str, Any], labelset: LabelSet, complete: bool) -> bool:
+    """The compiled yes/no of the record's label schema (:mod:`corpus.scheme.compiled`), looked up once per
+    label set, label and completeness; False means "ask jsonschema", which gives the sentences."""
+    label = record.get("label")
+    if not isinstance(label, str):
+        return False
+    key = (id(labelset), label, complete)
+    hit = _FAST.get(key)
+    if hit is None or hit[0] is not labelset:
+        if len(_FAST) > 1024:  # label sets reloaded many times: forget the old ones
+            _FAST.clear()
+        known = label in labelset
+        hit = _FAST[key] = (
+            labelset,
+            fast_check(labelset.label_validator(label, complete=complete)) if known else None,
+        )
+    return hit[1] is not None and hit[1](record)
+
+
 def _schema_messages(
     record: dict[str, Any], labelset: LabelSet, complete: bool = True
 ) -> tuple[list[str], set[str]]:
     """Messages of the composed JSON Schema, one per path, and the top-level fields that failed."""
     best: dict[str, tuple[int, str]] = {}
     bad_fields: set[str] = set()
+    if _fast_valid(record, labelset, complete):
+        return [], bad_fields
     label = record.get("label")
     validator = (
         labelset.label_validator(label, complete=complete)
@@ -166,6 +191,36 @@ def check_records(
         return documents.get(doc_id) if isinstance(doc_id, str) else None
 
     # The migrated form is checked, so links and ids see the same objects as the index.
+    return [
+        _check_one(record, lookup, layers.index_for, labelset, registry, layers.sha_for, complete)[0]
+        for record in migrated
+    ]
+
+
+def check_group(
+    records: Sequence[Any],
+    document: Mapping[str, Any],
+    *,
+    others: Iterable[dict[str, Any]] = (),
+    labelset: LabelSet | None = None,
+    registry: ActorRegistry | None = None,
+    complete: bool = True,
+) -> list[list[str]]:
+    """Problems per record of many records of one document (an import's), in order, without prefixes.
+
+    What :func:`validate_record` says of each record when its ``others`` are ``others`` plus the group's other
+    records, with the id index built once per layer instead of once per record (an import of thousands of spans
+    of one document would otherwise be quadratic). Pass the label set and registry when calling it many times:
+    looking up the defaults costs more than checking a valid record."""
+    labelset = labelset or default_labelset()
+    registry = registry or default_registry()
+    migrated = _migrated(records)
+    layers = _Layers([*migrated, *others])
+    own_doc = document.get("doc_id")
+
+    def lookup(doc_id: Any) -> Mapping[str, Any] | None:
+        return document if own_doc is None or doc_id == own_doc else None
+
     return [
         _check_one(record, lookup, layers.index_for, labelset, registry, layers.sha_for, complete)[0]
         for record in migrated

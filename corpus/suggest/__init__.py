@@ -17,6 +17,8 @@ Suggestions are only made for labels of the label set in use (a project with its
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,10 +26,30 @@ from corpus.scheme import SCHEMA_VERSION, ActorRegistry, LabelSet, default_label
 from corpus.suggest.actors import find_actors
 from corpus.suggest.numbers import find_numbers
 
-__all__ = ["SUGGESTERS", "suggest"]
+__all__ = ["SUGGESTERS", "SUGGESTERS_VERSION", "fingerprint", "suggest"]
 
 SUGGESTERS = {"numbers": "number", "actors": "actor"}
 """Suggester name (the records' ``suggested_by``) -> the label it proposes."""
+
+SUGGESTERS_VERSION = "1"
+"""Bump when a suggester's rules change: documents suggested under another :func:`fingerprint` are done again."""
+
+
+def fingerprint(*, registry: ActorRegistry | None = None, labelset: LabelSet | None = None) -> str:
+    """What a document's suggestions depend on besides its text and publication date: the suggesters' version,
+    the record schema, the actor registry's entities and the suggested labels' attributes (16 hex digits).
+    ``newsspan suggest`` skips a document already suggested under the same fingerprint on the same text."""
+    labelset = labelset or default_labelset()
+    registry = registry or default_registry()
+    labels = {name: labelset.get(name).attributes for name in SUGGESTERS.values() if name in labelset}
+    payload = {
+        "suggesters": SUGGESTERS_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "labels": labels,
+        "registry": registry.entities,
+    }
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def _record(

@@ -53,28 +53,38 @@ def surface_forms(registry: ActorRegistry) -> dict[str, _Form]:
 
 
 def _pattern(forms: list[str]) -> re.Pattern[str]:
+    """Every place a form starts, with the longest form that fits there (group 1): a lookahead, so a scan
+    reports overlapping candidates too, and an alternation ordered longest first."""
     ordered = sorted(forms, key=lambda form: (-len(form), form))
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(form) for form in ordered) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(?=(" + "|".join(re.escape(form) for form in ordered) + r")(?!\w))")
+
+
+_COMPILED: dict[int, tuple[ActorRegistry, dict[str, _Form], re.Pattern[str] | None]] = {}
+
+
+def _compiled(registry: ActorRegistry) -> tuple[dict[str, _Form], re.Pattern[str] | None]:
+    """The registry's forms and pattern, made once per registry object (not once per document)."""
+    hit = _COMPILED.get(id(registry))
+    if hit is None or hit[0] is not registry:
+        if len(_COMPILED) > 16:
+            _COMPILED.clear()
+        forms = surface_forms(registry)
+        hit = _COMPILED[id(registry)] = (registry, forms, _pattern(list(forms)) if forms else None)
+    return hit[1], hit[2]
 
 
 def find_actors(text: str, registry: ActorRegistry) -> list[ActorSpan]:
     """Non-overlapping actor proposals in ``text``, by offset, longest registry form first."""
-    forms = surface_forms(registry)
-    if not forms:
+    forms, pattern = _compiled(registry)
+    if pattern is None:
         return []
-    pattern = _pattern(list(forms))
     found: list[ActorSpan] = []
     taken = [False] * (len(text) + 1)
     # The alternation is ordered longest first, but a regex scan picks the leftmost match: a short form
-    # starting earlier could hide a longer one starting inside it. Collect every match at every position and
-    # keep the longest first, so "Russian President Vladimir Putin" wins over an overlapping shorter form.
-    candidates: list[tuple[int, int, str]] = []
-    for start in range(len(text)):
-        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            continue
-        match = pattern.match(text, start)
-        if match:
-            candidates.append((match.start(), match.end(), match.group()))
+    # starting earlier could hide a longer one starting inside it. Collect every match at every position (the
+    # pattern is a lookahead) and keep the longest first, so "Russian President Vladimir Putin" wins over an
+    # overlapping shorter form.
+    candidates = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in pattern.finditer(text)]
     candidates.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
     for start, end, form in candidates:
         if any(taken[start:end]):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 __all__ = ["NumberSpan", "find_numbers"]
@@ -189,16 +189,19 @@ def _number_parser() -> Any:
     return number_parser
 
 
+@lru_cache(maxsize=4096)
 def _word_value(words: str) -> float | None:
-    """number-parser decides the value of a cardinal written in words."""
-    return _number_parser().parse_number(words.replace("-", " "))
+    """number-parser decides the value of a cardinal written in words (English: telling it so skips its
+    language guess, which builds the tables of all five of its languages on every call)."""
+    return _number_parser().parse_number(words.replace("-", " "), language="en")
 
 
+@lru_cache(maxsize=4096)
 def _ordinal_value(word: str) -> int | None:
     digits = re.match(r"[0-9]+", word)
     if digits:
         return int(digits.group())
-    return _number_parser().parse_ordinal(word.lower())
+    return _number_parser().parse_ordinal(word.lower(), language="en")
 
 
 def _clean_value(value: float) -> int | float:
@@ -259,10 +262,48 @@ def _after_name(text: str, pos: int) -> bool:
     return not _sentence_start(text, pos - len(match.group(0)))
 
 
+_CALENDAR = re.compile(
+    r"(?:(?P<d1>[0-9]{1,2})(?:st|nd|rd|th)?\s+)?(?P<mon>" + _MONTH + r")"
+    r"(?:\s+(?P<d2>[0-9]{1,2})(?:st|nd|rd|th)?)?(?:,?\s+(?P<y>[0-9]{4}))?"
+)
+
+
+def _calendar_iso(
+    span: str, published: date | None, has_year: bool, has_day: bool
+) -> tuple[bool, str | None]:
+    """The date of a span our date patterns matched ("May 7, 2025", "8 May", "Sept. 3", "December 2024"),
+    computed as dateparser computes it with the settings of :func:`_dateparser_iso` (the year of the
+    publication date when the text gives none; None for a day the month does not have), as (True, date); (False,
+    None) when the span has another shape, for dateparser to decide. dateparser takes ~3 ms a date; this, microseconds
+    (tests/test_suggest_dates.py checks that the two agree)."""
+    match = _CALENDAR.fullmatch(span)
+    month = MONTHS.get(match.group("mon")[:3].lower()) if match else None
+    if match is None or month is None or (match.group("d1") and match.group("d2")):
+        return False, None
+    day_text = match.group("d1") or match.group("d2")
+    if bool(day_text) != has_day or bool(match.group("y")) != has_year:
+        return False, None
+    year = int(match.group("y")) if match.group("y") else published.year if published else None
+    if year is None:
+        return True, None
+    try:
+        found = date(year, month, int(day_text) if day_text else 1)
+    except ValueError:
+        return False, None  # a day the month lacks (dateparser moves "29 Feb" to a leap year): its call
+    return True, found.isoformat() if has_day else found.strftime("%Y-%m")
+
+
 def _dateparser_iso(span: str, published: date | None, has_year: bool, has_day: bool) -> str | None:
-    """dateparser decides the calendar date; precision follows what the text gives."""
+    """dateparser decides the calendar date; precision follows what the text gives. The shapes our patterns
+    match are computed directly (:func:`_calendar_iso`); anything else goes to dateparser."""
     if not has_year and published is None:
         return None
+    decided, iso = _calendar_iso(span, published, has_year, has_day)
+    return iso if decided else _dateparser(span, published, has_day)
+
+
+@lru_cache(maxsize=8192)  # the same dates recur across a corpus ("May 7" published on the same day)
+def _dateparser(span: str, published: date | None, has_day: bool) -> str | None:
     import dateparser
 
     base = datetime.combine(published, datetime.min.time()) if published else datetime(2000, 1, 1)

@@ -1,13 +1,18 @@
 """A tiny standalone app around the span selector, for the browser tests and bench/ui_latency.py.
 
+Spans live in session state with a version each, and the handler behaves like the store: a change must name
+the version it saw (else it is refused), undo reverses the last change.
+
 Environment:
 - ``SPAN_DEMO_TEXT_FILE``: UTF-8 file with the text (default: a short article with emoji and a script line).
-- ``SPAN_DEMO_SPANS_FILE``: JSON list of starting spans ``{id, start, end, label}`` (code points).
+- ``SPAN_DEMO_SPANS_FILE``: JSON list of starting spans ``{id, start, end, label[, attributes]}`` (code points).
 - ``SPAN_DEMO_SUGGESTIONS_FILE``: JSON list of suggestions, same shape.
-- ``SPAN_DEMO_LABELS_FILE``: JSON list of labels ``{name, color, hotkeys}``; else ``schema/labelset.json``
-  when it exists and reads; else the list below (test app only).
-- ``SPAN_DEMO_MODE``: ``callback`` (default, events through ``on_event``) or ``return`` (returned event
-  plus ``st.rerun()``).
+- ``SPAN_DEMO_LABELS_FILE``: JSON list of labels ``{name, color, hotkeys[, attributes, required]}``; or
+  ``SPAN_DEMO_LABELSET=1``: the project's label set with its attributes and links (``label_specs``); else
+  the short list below.
+- ``SPAN_DEMO_HOLD_FILE``: while this file exists, every save waits (a slow server, for tests).
+- ``SPAN_DEMO_REFUSE_FILE``: while this file exists, every save is refused with its content as the message.
+- ``SPAN_DEMO_QUIET=1``: do not print the stored spans (the benchmark's many spans).
 
 Shows the stored spans as JSON in ``data-testid="stored-spans"``, the last event in ``last-event`` and a
 plain ``st.button`` (``ping``) with its count in ``ping-count``, the benchmark's baseline.
@@ -15,10 +20,12 @@ plain ``st.button`` (``ping``) with its count in ``ping-count``, the benchmark's
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -27,7 +34,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from workbench.span_component import span_selector  # noqa: E402
+from corpus.errors import NewsspanError  # noqa: E402
+from workbench.span_component import label_specs, span_selector  # noqa: E402
 
 DEFAULT_TEXT = (
     "Breaking 🚀 news: the council 👩‍👩‍👧 voted 7–2 on Tuesday.\n"
@@ -36,7 +44,6 @@ DEFAULT_TEXT = (
     "**Markdown** stays _literal_ and the mayor said the budget would grow by 4 %.\n"
 )
 
-# Used only when neither SPAN_DEMO_LABELS_FILE nor schema/labelset.json gives labels.
 FALLBACK_LABELS = [
     {"name": "ACTOR", "color": "#1f77b4", "hotkeys": ["1", "a"]},
     {"name": "CLAIM", "color": "#d62728", "hotkeys": ["2", "c"]},
@@ -54,24 +61,10 @@ def _labels() -> list[dict]:
     given = _read_json("SPAN_DEMO_LABELS_FILE")
     if given is not None:
         return list(given)
-    labelset = REPO_ROOT / "schema" / "labelset.json"
-    try:
-        raw = json.loads(labelset.read_text(encoding="utf-8"))
-        items = raw.get("labels", raw) if isinstance(raw, dict) else raw
-        labels = []
-        for item in items:
-            keys = item.get("hotkeys", item.get("hotkey", []))
-            labels.append(
-                {
-                    "name": item["name"],
-                    "color": item.get("color", "#888888"),
-                    "hotkeys": [keys] if isinstance(keys, str) else list(keys),
-                }
-            )
-        if labels:
-            return labels
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        pass
+    if os.environ.get("SPAN_DEMO_LABELSET") == "1":
+        from corpus.scheme import default_labelset
+
+        return label_specs(default_labelset())
     return FALLBACK_LABELS
 
 
@@ -81,7 +74,7 @@ def _init() -> None:
         return
     text_file = os.environ.get("SPAN_DEMO_TEXT_FILE")
     ss.text = Path(text_file).read_text(encoding="utf-8") if text_file else DEFAULT_TEXT
-    ss.spans = list(_read_json("SPAN_DEMO_SPANS_FILE") or [])
+    ss.spans = [{"version": 1, "attributes": {}, **s} for s in list(_read_json("SPAN_DEMO_SPANS_FILE") or [])]
     ss.suggestions = list(_read_json("SPAN_DEMO_SUGGESTIONS_FILE") or [])
     ss.labels = _labels()
     ss.history = []
@@ -92,34 +85,108 @@ def _init() -> None:
     ss.done = False
 
 
-def _handle(event: dict) -> None:
+def _slow_or_refused() -> None:
+    hold = os.environ.get("SPAN_DEMO_HOLD_FILE")
+    deadline = time.monotonic() + 60
+    while hold and Path(hold).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    refuse = os.environ.get("SPAN_DEMO_REFUSE_FILE")
+    if refuse and Path(refuse).exists():
+        raise NewsspanError(Path(refuse).read_text(encoding="utf-8").strip() or "refused")
+
+
+def _current(ident: str, version: int | None) -> dict:
+    ss = st.session_state
+    span = next((s for s in ss.spans if s["id"] == ident), None)
+    if span is None:
+        raise NewsspanError(f"span {ident} is gone")
+    if version != span["version"]:
+        raise NewsspanError(f"span {ident} was changed (version {span['version']}, you had {version})")
+    return span
+
+
+def _with_text(span: dict) -> dict:
+    ss = st.session_state
+    return {**span, "span_text": ss.text[span["start"] : span["end"]]}
+
+
+def _create(event: dict) -> dict:
+    ss = st.session_state
+    span = _with_text(
+        {
+            "id": f"n{ss.next_id}",
+            "start": event["start"],
+            "end": event["end"],
+            "label": event["label"],
+            "attributes": event.get("attributes", {}),
+            "version": 1,
+        }
+    )
+    ss.next_id += 1
+    ss.spans = [*ss.spans, span]
+    return span
+
+
+def _update(event: dict) -> dict:
+    ss = st.session_state
+    span = _current(event["id"], event["version"])
+    new = {**span, "attributes": event["attributes"], "version": span["version"] + 1}
+    ss.spans = [new if s["id"] == span["id"] else s for s in ss.spans]
+    return new
+
+
+def _delete(event: dict) -> dict:
+    ss = st.session_state
+    span = _current(event["id"], event["version"])
+    linked = [s["id"] for s in ss.spans if span["id"] in (s.get("attributes") or {}).values()]
+    if linked:
+        raise NewsspanError(f"{', '.join(linked)} links to it")
+    ss.spans = [s for s in ss.spans if s["id"] != span["id"]]
+    return {**span, "deleted": True}
+
+
+def _undo(_event: dict) -> dict | None:
+    ss = st.session_state
+    if not ss.history:
+        return None
+    before, touched = ss.history.pop()
+    ss.spans = before
+    now = next((s for s in before if s["id"] == touched), None)
+    return now or {"id": touched, "deleted": True}
+
+
+def _decide(event: dict) -> dict | None:
+    ss = st.session_state
+    sugg = next(s for s in ss.suggestions if s["id"] == event["id"])
+    ss.suggestions = [s for s in ss.suggestions if s["id"] != event["id"]]
+    if event["action"] == "reject":
+        return None
+    span = _with_text({"attributes": {}, **sugg, "version": 1})
+    ss.spans = [*ss.spans, span]
+    return span
+
+
+_MUTATIONS = {"create": _create, "update": _update, "delete": _delete, "accept": _decide, "reject": _decide}
+
+
+def _handle(event: dict) -> dict | None:
     ss = st.session_state
     ss.events.append(event)
     action = event["action"]
-    if action == "create":
-        ss.history.append(list(ss.spans))
-        span = dict(event, id=f"n{ss.next_id}", span_text=ss.text[event["start"] : event["end"]])
-        del span["action"]
-        ss.next_id += 1
-        ss.spans = [*ss.spans, span]
-        ss.selected = span["id"]
-    elif action == "select":
+    if action == "select":
         ss.selected = event["id"]
-    elif action == "delete":
-        ss.history.append(list(ss.spans))
-        ss.spans = [s for s in ss.spans if s["id"] != event["id"]]
-        ss.selected = None
-    elif action == "undo":
-        if ss.history:
-            ss.spans = ss.history.pop()
-    elif action == "done":
+        return None
+    if action == "done":
         ss.done = True
-    elif action in ("accept", "reject"):
-        sugg = next(s for s in ss.suggestions if s["id"] == event["id"])
-        ss.suggestions = [s for s in ss.suggestions if s["id"] != event["id"]]
-        if action == "accept":
-            ss.history.append(list(ss.spans))
-            ss.spans = [*ss.spans, dict(sugg, span_text=ss.text[sugg["start"] : sugg["end"]])]
+        return None
+    _slow_or_refused()
+    if action == "undo":
+        return _undo(event)
+    before = copy.deepcopy(ss.spans)
+    result = _MUTATIONS[action](event)
+    if action != "reject":
+        ss.history.append((before, (result or {}).get("id")))
+    return result
 
 
 def _ping() -> None:
@@ -133,18 +200,17 @@ def _testid(testid: str, value: object) -> None:
 _init()
 ss = st.session_state
 st.title("Span selector demo")
-mode = os.environ.get("SPAN_DEMO_MODE", "callback")
-kwargs = dict(key="demo", selected_id=ss.selected, suggestions=ss.suggestions)
-if mode == "callback":
-    span_selector(ss.text, ss.spans, ss.labels, on_event=_handle, **kwargs)
-else:
-    event = span_selector(ss.text, ss.spans, ss.labels, **kwargs)
-    if event is not None:
-        _handle(event)
-        st.rerun()
-
+span_selector(
+    ss.text,
+    ss.spans,
+    ss.labels,
+    key="demo",
+    selected_id=ss.selected,
+    suggestions=ss.suggestions,
+    on_event=_handle,
+)
 st.button("ping", key="ping", on_click=_ping)
 _testid("ping-count", ss.pings)
 _testid("last-event", ss.events[-1] if ss.events else None)
 _testid("done", ss.done)
-_testid("stored-spans", ss.spans)
+_testid("stored-spans", len(ss.spans) if os.environ.get("SPAN_DEMO_QUIET") == "1" else ss.spans)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from corpus.agreement_inputs import format_figure as _fmt
-from corpus.cli_support import console
+from corpus.cli_support import console, styled
 from corpus.errors import NewsspanError
 from workbench.cli.context import admin_store
 
@@ -47,7 +47,7 @@ def agreement_table(result: dict[str, Any]) -> Table:
         )
     overall = result["overall"]
     table.add_row(
-        "[bold]all[/]",
+        styled(("all", "bold")),
         str(sum(f["spans"] for f in result["per_label"].values())),
         _fmt(overall["strict"]["precision"]),
         _fmt(overall["strict"]["recall"]),
@@ -72,7 +72,9 @@ def pairs_table(result: dict[str, Any]) -> Table:
             _fmt(pair["partial"]["f1"]),
         )
     average = result["average"]
-    table.add_row("[bold]average[/]", "", "", _fmt(average["strict"]["f1"]), _fmt(average["partial"]["f1"]))
+    table.add_row(
+        styled(("average", "bold")), "", "", _fmt(average["strict"]["f1"]), _fmt(average["partial"]["f1"])
+    )
     return table
 
 

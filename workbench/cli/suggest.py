@@ -1,87 +1,104 @@
 """``newsspan suggest``: compute suggestions for every document of a release and save them into the store.
 
 Suggestions are kept apart from human work (the store's ``suggestion`` layer, with ``suggested_by``); the
-workbench shows them as dashed outlines to accept or reject. Running the command again adds only suggestions
-that are not stored yet (same document, offsets, label and suggester), so it is safe to repeat after the
-registry or the suggesters change. Documents of the release that the store has not loaded yet are loaded first.
+workbench shows them as dashed outlines to accept or reject. The release's documents are read a batch at a time
+(a corpus never sits in memory whole); documents the store has not loaded yet are loaded first; each batch's
+suggestions are written in one transaction (``Store.store_suggestions``). A document already suggested under the
+current suggesters, registry and label set, on its current text, is skipped, so running the command again is
+quick and adds nothing; after the registry or the suggesters change, the documents are suggested again and only
+suggestions not stored yet (same document, offsets, label and suggester) are added. ``--redo`` suggests every
+document again. A bar on stderr shows documents done, rate and time left.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corpus.cli_support import console, err_console
+from corpus.cli_support import console
+from corpus.errors import NewsspanError
 from workbench.cli.context import admin_store
 
 if TYPE_CHECKING:
-    from workbench.store import Store, User
+    from corpus.release import Release
+
+BATCH_DOCUMENTS = 100  # documents read, suggested and written together
 
 
-def _key(record: dict[str, Any]) -> tuple[Any, ...]:
-    return record["doc_id"], record["start"], record["end"], record["label"], record.get("suggested_by")
+def _document_files(release: Release) -> list[Path]:
+    files = sorted((release.path / "data" / "documents").glob("*.parquet"))
+    if not files:
+        raise NewsspanError(f"release v{release.version} has no config 'documents'", where=str(release.path))
+    return files
 
 
-def _stored_ids(store: Store, admin: User, documents: list[dict[str, Any]]) -> set[str]:
-    """doc_ids of ``documents`` that the store already holds."""
-    from workbench.store.errors import NotFound
+def _documents(release: Release, batch_size: int) -> Iterator[list[dict[str, Any]]]:
+    """The release's document records (as ``Release.documents`` gives them), ``batch_size`` at a time."""
+    import pyarrow.parquet as pq
 
-    out = set()
-    for document in documents:
-        try:
-            store.document(admin, document["doc_id"])
-        except NotFound:
-            continue
-        out.add(document["doc_id"])
-    return out
+    for file in _document_files(release):
+        for batch in pq.ParquetFile(file).iter_batches(batch_size=batch_size):
+            rows = batch.to_pylist()
+            for row in rows:
+                row["metadata"] = json.loads(row.pop("metadata_json", None) or "{}")
+            yield rows
 
 
-def _save_new(
-    store: Store, admin: User, documents: list[dict[str, Any]], existing: set[tuple[Any, ...]]
-) -> tuple[Counter[str], Counter[str]]:
-    """Suggest for each document and save what is not stored yet: (added, already stored) per suggester."""
-    from corpus.suggest import suggest
+def _count(release: Release) -> int:
+    import pyarrow.parquet as pq
 
-    added: Counter[str] = Counter()
-    kept: Counter[str] = Counter()
-    for document in documents:
-        by_suggester: dict[str, list[dict[str, Any]]] = {}
-        for record in suggest(document):
-            if _key(record) in existing:
-                kept[record["suggested_by"]] += 1
-                continue
-            by_suggester.setdefault(record["suggested_by"], []).append(record)
-        for suggested_by, records in by_suggester.items():
-            store.save_suggestions(admin, records, suggested_by)
-            added[suggested_by] += len(records)
-    return added, kept
+    return sum(pq.ParquetFile(file).metadata.num_rows for file in _document_files(release))
 
 
 def suggest_command(
     release: Annotated[
         str | None, typer.Option("--release", help="Release version (default: the latest release).")
     ] = None,
+    redo: Annotated[
+        bool,
+        typer.Option("--redo", help="Suggest again for documents already suggested (adds only new ones)."),
+    ] = False,
 ) -> None:
     """Propose number and actor spans for every document of a release and store them as suggestions."""
     from rich.table import Table
 
     from corpus.release import open_release
-    from corpus.suggest import SUGGESTERS
+    from corpus.scheme import default_labelset, default_registry
+    from corpus.suggest import SUGGESTERS, fingerprint, suggest
+    from workbench.cli.progress import progress_bar
 
     opened = open_release(release)
-    documents = opened.documents()
+    total = _count(opened)
     store, admin = admin_store()
-    stored = _stored_ids(store, admin, documents)
-    missing = [document for document in documents if document["doc_id"] not in stored]
-    if missing:
-        store.load_documents(admin, missing, release=opened.version)
-    doc_ids = [document["doc_id"] for document in documents]
-    existing = {_key(record) for record in store.records(admin, layer="suggestion", doc_ids=doc_ids)}
-    with err_console.status(f"suggesting for {len(documents)} documents of v{opened.version}"):
-        added, kept = _save_new(store, admin, documents, existing)
-    table = Table(title=f"Suggestions for v{opened.version} ({len(documents)} documents)")
+    registry, labelset = default_registry(), default_labelset()
+    current = fingerprint(registry=registry, labelset=labelset)
+    added: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    skipped = done = 0
+    with progress_bar(f"suggesting v{opened.version}", "docs", total) as update:
+        for batch in _documents(opened, BATCH_DOCUMENTS):
+            stored = store.stored_documents(admin, [document["doc_id"] for document in batch])
+            missing = [document for document in batch if document["doc_id"] not in stored]
+            if missing:
+                store.load_documents(admin, missing, release=opened.version)
+            already = set() if redo else store.suggested_documents(admin, batch, current)
+            suggested = []
+            for document in batch:
+                done += 1
+                if document["doc_id"] in already:
+                    skipped += 1
+                else:
+                    suggested.append((document, suggest(document, registry=registry, labelset=labelset)))
+                update(done, total)
+            report = store.store_suggestions(admin, suggested, current)
+            added.update(report.added)
+            kept.update(report.kept)
+    table = Table(title=f"Suggestions for v{opened.version} ({total} documents)")
     table.add_column("suggester")
     table.add_column("label")
     table.add_column("added", justify="right")
@@ -89,6 +106,11 @@ def suggest_command(
     for suggester, label in SUGGESTERS.items():
         table.add_row(suggester, label, str(added[suggester]), str(kept[suggester]))
     console.print(table)
+    if skipped:
+        console.print(
+            f"{skipped} of {total} documents were already suggested with these suggesters and registry: "
+            "skipped (--redo suggests them again)"
+        )
 
 
 def register(app: typer.Typer) -> None:

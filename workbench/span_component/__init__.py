@@ -1,45 +1,70 @@
 """The span selector: a Streamlit Components v2 widget for marking character spans in a text.
 
-``span_selector(text, spans, labels, key=...)`` draws the text with its spans (and optional suggestions),
-a label bar, and returns the one event the user triggered in this run, already converted to Python code
-point offsets and checked for shape, or ``None``. The caller (the store) validates again before saving.
+``span_selector(text, spans, labels, key=..., on_event=...)`` draws the text with its spans (and optional
+suggestions), a label bar, the links between spans, and a panel beside the selected span where its
+attributes are edited by keyboard. Every change is drawn in the browser at once (before the server answers),
+then sent; the page's ``on_event`` saves it and its result (or its error: the change is then rolled back and
+the error shown on the span) goes back to the browser. The browser keeps what it was sent, so a rerun sends
+only the spans that changed (:mod:`workbench.span_component.protocol`).
 
-Events (``action`` first):
+Events handed to ``on_event`` (``action`` first, offsets in Python code points, ids real):
 
-- ``{"action": "create", "start": int, "end": int, "label": str}``: the selection, snapped to exclude
-  surrounding whitespace, labelled by hotkey or label button.
-- ``{"action": "select", "id": str | None}``: a span or suggestion was clicked (``None``: clicked off).
-- ``{"action": "delete", "id": str}``: Delete/Backspace on the selected span.
-- ``{"action": "undo"}`` (Ctrl/Cmd+Z), ``{"action": "done"}`` (Enter).
-- ``{"action": "accept" | "reject", "id": str}``: the selected suggestion, keys ``y`` / ``x``.
+- ``{"action": "create", "start", "end", "label"[, "attributes"]}``: a selection labelled by hotkey or label
+  button, snapped to exclude surrounding whitespace. Return the saved record (with ``id`` and ``version``);
+  return None when the page keeps it elsewhere (the drawn span then goes away quietly).
+- ``{"action": "update", "id", "version", "start", "end", "label", "attributes"}``: the attribute editor
+  (``e``, enums by number keys, Enter saves) or a link drawn with ``l`` and a click. ``version`` is the one
+  the browser saw: pass it as the store's expected version. Return the saved record.
+- ``{"action": "delete", "id", "version"}``: Delete/Backspace on the selected span.
+- ``{"action": "undo"}`` (Ctrl/Cmd+Z): return the record as it is after the undo, or None (nothing to undo).
+- ``{"action": "accept" | "reject", "id"}``: the selected suggestion, keys ``y`` / ``x``; return the record.
+- ``{"action": "done"}`` (Enter); ``{"action": "select", "id"}`` when ``notify_select`` is set.
 
-The browser works in UTF-16 code units; every conversion goes through :mod:`corpus.offsets`.
+Raise a ``NewsspanError`` to refuse: its message is shown on the span (an error with a ``first_id`` selects
+that span). Readiness for tests and tools: the component's root (``data-testid="span-selector"``) carries
+``data-ready``, ``data-rev`` (the server revision drawn) and ``data-pending`` (changes not yet confirmed).
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from corpus.offsets import OffsetError, codepoints_to_utf16, snap_span, utf16_to_codepoints
+from corpus.errors import NewsspanError
+from workbench.span_component.protocol import (
+    ACCEPT_KEY,
+    REJECT_KEY,
+    Sync,
+    View,
+    handle_batch,
+    label_specs,
+    parse_event,
+    parse_op,
+    render_payload,
+)
 
-__all__ = ["ACCEPT_KEY", "COMPONENT_NAME", "REJECT_KEY", "parse_event", "render_payload", "span_selector"]
+__all__ = [
+    "ACCEPT_KEY",
+    "CHANNEL_NAME",
+    "COMPONENT_NAME",
+    "REJECT_KEY",
+    "Sync",
+    "View",
+    "label_specs",
+    "parse_event",
+    "parse_op",
+    "render_payload",
+    "span_selector",
+]
 
-_LOG = logging.getLogger(__name__)
 _HERE = Path(__file__).resolve().parent
 
 COMPONENT_NAME = "newsspan_span_selector"
-ACCEPT_KEY = "y"
-REJECT_KEY = "x"
-_ACTIONS = frozenset({"create", "select", "delete", "undo", "done", "accept", "reject"})
-_READ_ONLY_ACTIONS = frozenset({"select", "done"})
+CHANNEL_NAME = "newsspan_span_sync"
 
 
 @cache
@@ -53,147 +78,29 @@ def _component() -> Callable[..., Any]:
     )
 
 
-@dataclass(frozen=True)
-class _View:
-    """What the browser was shown, to check and convert the events it sends back."""
-
-    text: str
-    rev: str
-    span_ids: frozenset[str]
-    suggestion_ids: frozenset[str]
-    label_names: frozenset[str]
-    read_only: bool
-
-
-def _rev(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def _items(text: str, items: Iterable[Mapping[str, Any]], kind: str) -> list[dict[str, Any]]:
-    """Spans or suggestions for the browser, with UTF-16 offsets ``s``/``e`` beside code point ones."""
-    good: list[Mapping[str, Any]] = []
-    for item in items:
-        start, end = item.get("start"), item.get("end")
-        ok = (
-            isinstance(start, int)
-            and isinstance(end, int)
-            and not isinstance(start, bool)
-            and not isinstance(end, bool)
-            and 0 <= start < end <= len(text)
-            and item.get("id") is not None
-        )
-        if ok:
-            good.append(item)
-        else:
-            _LOG.warning("span selector: %s %r does not fit the text; not drawn", kind, item.get("id"))
-    flat = codepoints_to_utf16(text, [o for item in good for o in (item["start"], item["end"])])
-    return [
-        {
-            "id": str(item["id"]),
-            "start": item["start"],
-            "end": item["end"],
-            "s": flat[2 * i],
-            "e": flat[2 * i + 1],
-            "label": str(item.get("label", "")),
-        }
-        for i, item in enumerate(good)
-    ]
-
-
-def render_payload(
-    text: str,
-    spans: Sequence[Mapping[str, Any]],
-    labels: Sequence[Mapping[str, Any]],
-    *,
-    selected_id: str | None = None,
-    suggestions: Iterable[Mapping[str, Any]] = (),
-    read_only: bool = False,
-) -> tuple[dict[str, Any], _View]:
-    """The ``data`` sent to the browser, and the view used to check what comes back."""
-    if not isinstance(text, str):
-        raise TypeError("text must be a str")
-    label_list = [
-        {
-            "name": str(lab["name"]),
-            "color": str(lab.get("color") or "#888888"),
-            "hotkeys": [str(h) for h in (lab.get("hotkeys") or [])],
-        }
-        for lab in labels
-    ]
-    span_items = _items(text, spans, "span")
-    sugg_items = _items(text, suggestions, "suggestion")
-    rev = _rev(text)
-    data = {
-        "text": text,
-        "rev": rev,
-        "spans": span_items,
-        "suggestions": sugg_items,
-        "labels": label_list,
-        "selected_id": None if selected_id is None else str(selected_id),
-        "read_only": bool(read_only),
-        "keys": {"accept": ACCEPT_KEY, "reject": REJECT_KEY},
-    }
-    view = _View(
-        text=text,
-        rev=rev,
-        span_ids=frozenset(s["id"] for s in span_items),
-        suggestion_ids=frozenset(s["id"] for s in sugg_items),
-        label_names=frozenset(lab["name"] for lab in label_list),
-        read_only=bool(read_only),
+@cache
+def _channel() -> Callable[..., Any]:
+    """The sync channel: a tiny component whose only job is to hand its data to the span selector of the same
+    key. It carries what changes on a rerun, so the selector's own message (script, styles, text) stays the same
+    and Streamlit sends it by reference."""
+    return st.components.v2.component(
+        CHANNEL_NAME,
+        js=(_HERE / "channel.js").read_text(encoding="utf-8"),
+        isolate_styles=True,
     )
-    return data, view
 
 
-def _refuse(raw: object, why: str) -> None:
-    _LOG.warning("span selector: refused event %r: %s", raw, why)
+def _sync(key: str) -> Sync:
+    name = f"_newsspan_sync-{key}"
+    sync = st.session_state.get(name)
+    if not isinstance(sync, Sync):
+        sync = Sync()
+        st.session_state[name] = sync
+    return sync
 
 
-def parse_event(raw: object, view: _View) -> dict[str, Any] | None:
-    """Check an event from the browser against what it was shown; return it in code points, or None."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        return _refuse(raw, "not an object")
-    action = raw.get("action")
-    if action not in _ACTIONS:
-        return _refuse(raw, "unknown action")
-    if raw.get("rev") != view.rev:
-        return _refuse(raw, "sent for another text")
-    if view.read_only and action not in _READ_ONLY_ACTIONS:
-        return _refuse(raw, "the view is read-only")
-    if action in ("undo", "done"):
-        return {"action": action}
-    if action == "create":
-        return _parse_create(raw, view)
-    return _parse_id_event(raw, view, action)
-
-
-def _parse_create(raw: dict[str, Any], view: _View) -> dict[str, Any] | None:
-    """A new span: a known label over a selection given in UTF-16 units, snapped to non-space text."""
-    label = raw.get("label")
-    if not isinstance(label, str) or label not in view.label_names:
-        return _refuse(raw, "unknown label")
-    try:
-        start, end = utf16_to_codepoints(view.text, [raw.get("start16"), raw.get("end16")])
-        snapped = snap_span(view.text, start, end)
-    except OffsetError as exc:
-        return _refuse(raw, str(exc))
-    if snapped is None:
-        return _refuse(raw, "only whitespace selected")
-    return {"action": "create", "start": snapped[0], "end": snapped[1], "label": label}
-
-
-def _parse_id_event(raw: dict[str, Any], view: _View, action: str) -> dict[str, Any] | None:
-    """select / delete / accept / reject: the id must be one the browser was shown."""
-    ident = raw.get("id")
-    if action == "select":
-        if ident is None or (isinstance(ident, str) and ident in view.span_ids | view.suggestion_ids):
-            return {"action": "select", "id": ident}
-        return _refuse(raw, "unknown id")
-    known = view.span_ids if action == "delete" else view.suggestion_ids
-    if not isinstance(ident, str) or ident not in known:
-        return _refuse(raw, "unknown id")
-    return {"action": action, "id": ident}
+def _refuse_all(event: dict[str, Any]) -> None:
+    raise NewsspanError("this view does not save changes")
 
 
 def span_selector(
@@ -205,31 +112,40 @@ def span_selector(
     selected_id: str | None = None,
     suggestions: Iterable[Mapping[str, Any]] = (),
     read_only: bool = False,
-    on_event: Callable[[dict[str, Any]], None] | None = None,
-) -> dict[str, Any] | None:
-    """Draw ``text`` with ``spans`` and a label bar; return the event the user triggered, or None.
+    on_event: Callable[[dict[str, Any]], Any] | None = None,
+    notify_select: bool = True,
+    entities: Sequence[Sequence[str]] = (),
+) -> None:
+    """Draw ``text`` with ``spans``, a label bar, links and the attribute panel; apply edits via ``on_event``.
 
-    ``spans`` and ``suggestions`` are ``{id, start, end, label, ...}`` in Python code points; ``labels``
-    are ``{name, color, hotkeys}``. ``key`` must be stable across reruns.
+    ``spans`` and ``suggestions`` are ``{id, start, end, label}`` in Python code points, with optional
+    ``version``, ``attributes``, ``by`` and ``aliases``; ``labels`` are ``{name, color, hotkeys}``, with the
+    attribute specs of :func:`label_specs` to edit attributes and draw links. ``key`` must be stable across
+    reruns and differ between documents. ``selected_id`` selects a span when it changes (the browser otherwise
+    keeps its own selection); ``entities`` are ``(id, name)`` pairs for attributes that name registry entities.
 
-    With ``on_event``, the event is handed to that callback *before* the script reruns (one script run
-    per user action, so the new span is drawn by that same run) and the function returns None. Without it,
-    the event is returned and the caller must ``st.rerun()`` after changing the spans to see them drawn.
+    ``on_event`` runs before the script reruns (one script run per batch of browser changes), so the page
+    drawn by that run already shows the result. Returns None.
     """
     data, view = render_payload(
-        text, spans, labels, selected_id=selected_id, suggestions=suggestions, read_only=read_only
+        text,
+        spans,
+        labels,
+        suggestions=suggestions,
+        read_only=read_only,
+        notify_select=notify_select,
+        entities=entities,
+        key=key,
     )
+    sync = _sync(key)
+    handler = on_event or _refuse_all
 
     def _on_change() -> None:
-        if on_event is None:
-            return
         state = st.session_state.get(key)
         raw = state.get("event") if isinstance(state, Mapping) else None
-        event = parse_event(raw, view)
-        if event is not None:
-            on_event(event)
+        if raw is not None:
+            handle_batch(raw, view, sync, handler)
 
-    result = _component()(key=key, data=data, on_event_change=_on_change)
-    if on_event is not None:
-        return None
-    return parse_event(result.get("event"), view)
+    with st.container(gap=None):
+        _component()(key=key, data=data, on_event_change=_on_change)
+        _channel()(key=f"{key}-sync", data=sync.channel_data(key, view.items, selected_id))

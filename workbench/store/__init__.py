@@ -8,18 +8,26 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from workbench.store.accounts import AccountsMixin
 from workbench.store.assignments import AssignmentsMixin, AssignReport, summarize_progress
 from workbench.store.base import CLI_USER, User, scheme_record
 from workbench.store.completeness import IncompleteSpans
 from workbench.store.documents import DocumentsMixin, LoadReport
 from workbench.store.engine import database_url, get_engine
-from workbench.store.errors import AccessDenied, ConflictError, ImportFailed, NotFound, ValidationFailed
+from workbench.store.errors import (
+    AccessDenied,
+    ConflictError,
+    ImportFailed,
+    LoginRefused,
+    NotFound,
+    ValidationFailed,
+    WeakPassword,
+)
 from workbench.store.exports import ExportsMixin
 from workbench.store.gold import GoldMixin, GoldReport
 from workbench.store.imports import ImportReport, ImportsMixin
 from workbench.store.migrate import upgrade
 from workbench.store.review import ReviewMixin
+from workbench.store.sessions import Session, SessionsMixin
 from workbench.store.validation import Validator
 
 __all__ = [
@@ -32,10 +40,13 @@ __all__ = [
     "ImportReport",
     "IncompleteSpans",
     "LoadReport",
+    "LoginRefused",
     "NotFound",
+    "Session",
     "Store",
     "User",
     "ValidationFailed",
+    "WeakPassword",
     "database_url",
     "open_store",
     "scheme_record",
@@ -44,7 +55,7 @@ __all__ = [
 
 
 class Store(
-    AccountsMixin, AssignmentsMixin, DocumentsMixin, ImportsMixin, ExportsMixin, GoldMixin, ReviewMixin
+    SessionsMixin, AssignmentsMixin, DocumentsMixin, ImportsMixin, ExportsMixin, GoldMixin, ReviewMixin
 ):
     """The store's whole Python API over one engine. Build it with ``open_store`` (or ``Store(engine)`` on an
     engine whose schema is already upgraded)."""

@@ -5,6 +5,10 @@
 - reviewer: as an annotator for their own assignments; also reads every annotator's spans, and writes the
   ``gold`` layer, on documents in ``review`` (or ``final``, read-only).
 - admin: everything, including users, assignments, releases, imports and suggestions.
+
+The workbench's pages follow ``AREAS``: annotators see Annotate, Compared with gold, Progress and their Account;
+reviewers Review, Agreement, Progress and Account; admins every page, including Gold corpus, Users and
+Assignments.
 """
 
 from __future__ import annotations
@@ -18,6 +22,25 @@ from workbench.store.base import User
 from workbench.store.errors import AccessDenied
 
 REVIEW_STAGES = ("review", "final")
+
+# The workbench's areas (one page each) and the roles that may open them. The app declares every page for
+# every user, so a URL always resolves, and shows a page only when ``may_open`` says so (else "not allowed").
+AREAS: dict[str, tuple[str, ...]] = {
+    "annotate": ("annotator", "admin"),
+    "review": ("reviewer", "admin"),
+    "agreement": ("reviewer", "admin"),
+    "gold": ("admin",),
+    "progress": t.ROLES,
+    "account": t.ROLES,
+    "users": ("admin",),
+    "assignments": ("admin",),
+    "compared": ("annotator", "admin"),
+}
+
+
+def may_open(user: User, area: str) -> bool:
+    """Whether ``user``'s role may open this area of the workbench (unknown areas: nobody)."""
+    return user.role in AREAS.get(area, ())
 
 
 def require_admin(user: User, what: str) -> None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import difflib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from corpus.documents import display_title
 from corpus.errors import NewsspanError
 from workbench.store import tables as t
 from workbench.store.access import require_admin
@@ -83,16 +84,58 @@ def reanchor(new_text: str, span_text: str, expected: int, window: int = REANCHO
     return found[0] if found else None
 
 
+LOAD_CHUNK = 500
+
+
+def _chunks(documents: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for document in documents:
+        chunk.append(document)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parse(document: dict[str, Any], release: str | None) -> tuple[str, str, str, dict[str, Any]]:
+    """doc_id, text, text_sha256 and the record to store (without the texts) of a document record."""
+    try:
+        doc_id, text, sha = document["doc_id"], document["text"], document["text_sha256"]
+    except KeyError as missing:
+        raise NewsspanError(
+            f"a document record has no {missing.args[0]}", where=f"release {release}"
+        ) from None
+    return doc_id, text, sha, {key: value for key, value in document.items() if key not in _BIG_KEYS}
+
+
+def listing_columns(record: dict[str, Any], text: str) -> dict[str, str | None]:
+    """The columns the queue searches, sorts and filters on, copied from a document record: the display title
+    (``corpus.documents.display_title``), ``source_id`` and ``story_id``."""
+
+    def short(value: Any, size: int) -> str | None:
+        return str(value)[:size] if value not in (None, "") else None
+
+    return {
+        "title": display_title({**record, "text": text})[:512],
+        "source_id": short(record.get("source_id"), 256),
+        "story_id": short(record.get("story_id"), 256),
+    }
+
+
 class DocumentsMixin(AnnotationsMixin):
     def load_documents(
         self, user: User, documents: Iterable[dict[str, Any]], *, release: str | None = None
     ) -> LoadReport:
-        """Add or update documents (admins), re-anchoring or flagging the spans of documents whose text changed."""
+        """Add or update documents (admins), re-anchoring or flagging the spans of documents whose text changed.
+
+        Documents go in chunks of ``LOAD_CHUNK``, each with a few statements (one read of those already
+        stored, bulk inserts and updates), all in one transaction."""
         require_admin(user, "load documents")
         report = LoadReport(release=release)
         with self._write() as connection:
-            for document in documents:
-                self._load_one(connection, user, document, release, report)
+            for chunk in _chunks(documents, LOAD_CHUNK):
+                self._load_chunk(connection, user, chunk, release, report)
         return report
 
     def load_release(self, user: User, version: str | None = None) -> LoadReport:
@@ -103,56 +146,76 @@ class DocumentsMixin(AnnotationsMixin):
         release = open_release(version)
         return self.load_documents(user, release.documents(), release=release.version)
 
-    def _load_one(
+    def _load_chunk(
         self,
         connection: Connection,
         user: User,
-        document: dict[str, Any],
+        chunk: list[dict[str, Any]],
         release: str | None,
         report: LoadReport,
     ) -> None:
-        try:
-            doc_id, text, sha = document["doc_id"], document["text"], document["text_sha256"]
-        except KeyError as missing:
-            raise NewsspanError(
-                f"a document record has no {missing.args[0]}", where=f"release {release}"
-            ) from None
         stamp = now()
-        record = {key: value for key, value in document.items() if key not in _BIG_KEYS}
-        row = connection.execute(select(t.documents).where(t.documents.c.doc_id == doc_id)).first()
-        if row is None:
+        parsed = {
+            doc_id: (text, sha, record) for doc_id, text, sha, record in (_parse(d, release) for d in chunk)
+        }
+        ids = list(parsed)
+        stored = dict(
             connection.execute(
-                insert(t.documents).values(
-                    doc_id=doc_id,
-                    text_sha256=sha,
-                    text=text,
-                    record=record,
-                    release_version=release,
-                    loaded_at=stamp,
+                select(t.documents.c.doc_id, t.documents.c.text_sha256).where(t.documents.c.doc_id.in_(ids))
+            ).all()
+        )
+        known_texts: set[tuple[str, str]] = set(
+            tuple(row)
+            for row in connection.execute(
+                select(t.document_texts.c.doc_id, t.document_texts.c.text_sha256).where(
+                    t.document_texts.c.doc_id.in_(ids)
                 )
+            ).all()
+        )
+        search_id = self._next_search_id(connection)
+        added, kept, moved, texts = [], [], [], []
+        for doc_id, (text, sha, record) in parsed.items():
+            values = dict(
+                record=record, release_version=release, loaded_at=stamp, **listing_columns(record, text)
             )
-            report.added.append(doc_id)
-        else:
-            connection.execute(
-                update(t.documents)
-                .where(t.documents.c.doc_id == doc_id)
-                .values(text_sha256=sha, text=text, record=record, release_version=release, loaded_at=stamp)
-            )
-            (report.unchanged if row.text_sha256 == sha else report.changed).append(doc_id)
-        known = connection.execute(
-            select(t.document_texts.c.text_sha256).where(
-                t.document_texts.c.doc_id == doc_id, t.document_texts.c.text_sha256 == sha
-            )
-        ).first()
-        if known is None:
-            connection.execute(
-                insert(t.document_texts).values(
-                    doc_id=doc_id, text_sha256=sha, text=text, release_version=release, loaded_at=stamp
+            if doc_id not in stored:
+                added.append(dict(doc_id=doc_id, text_sha256=sha, text=text, search_id=search_id, **values))
+                search_id += 1
+                report.added.append(doc_id)
+            elif stored[doc_id] == sha:
+                kept.append(dict(key=doc_id, **values))
+                report.unchanged.append(doc_id)
+            else:  # the text index is updated only when the text changes
+                moved.append(dict(key=doc_id, text_sha256=sha, text=text, **values))
+                report.changed.append(doc_id)
+            if (doc_id, sha) not in known_texts:
+                texts.append(
+                    dict(doc_id=doc_id, text_sha256=sha, text=text, release_version=release, loaded_at=stamp)
                 )
-            )
-        if row is not None and row.text_sha256 != sha:
-            new_row = connection.execute(select(t.documents).where(t.documents.c.doc_id == doc_id)).one()
+        if added:
+            connection.execute(insert(t.documents), added)
+        for rows in (kept, moved):
+            if rows:
+                columns: dict[str, Any] = {name: bindparam(name) for name in rows[0] if name != "key"}
+                statement = (
+                    update(t.documents).where(t.documents.c.doc_id == bindparam("key")).values(columns)
+                )
+                connection.execute(statement, rows)
+        if texts:
+            connection.execute(insert(t.document_texts), texts)
+        for values in moved:
+            new_row = connection.execute(
+                select(t.documents).where(t.documents.c.doc_id == values["key"])
+            ).one()
             self._reanchor_document(connection, user, new_row, release, report)
+
+    @staticmethod
+    def _next_search_id(connection: Connection) -> int:
+        """The next free key of the text index (documents are loaded by admins, one load at a time)."""
+        return (
+            int(connection.execute(select(func.coalesce(func.max(t.documents.c.search_id), 0))).scalar_one())
+            + 1
+        )
 
     def _reanchor_document(
         self, connection: Connection, user: User, document: Any, release: str | None, report: LoadReport

@@ -5,20 +5,26 @@ SQLite connections get WAL and a 30 s busy timeout in a connect event, so concur
 instead of failing with "database is locked". Write transactions on SQLite start with ``BEGIN IMMEDIATE`` (see
 ``writer``): a deferred transaction that reads and then writes can fail at once with SQLITE_BUSY when another
 writer committed in between, which the busy timeout does not cover.
+
+PostgreSQL connections are pinged only after sitting idle (``_ping_when_idle``), and ``autocommit`` gives the
+statements that are a transaction by themselves (the one-round-trip save) a connection without BEGIN/COMMIT.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 from corpus import paths
 
 BUSY_TIMEOUT_MS = 30_000
+IDLE_PING_S = 10.0
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
@@ -67,8 +73,31 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, pool_size=10, max_overflow=30, pool_timeout=60)
         _setup_sqlite(engine)
     else:
-        engine = create_engine(url, pool_size=10, max_overflow=30, pool_timeout=60, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=10, max_overflow=30, pool_timeout=60)
+        _ping_when_idle(engine)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled PostgreSQL connection before use only when it sat idle for ``IDLE_PING_S`` (a server
+    restart or a firewall may have dropped it meanwhile). SQLAlchemy's ``pool_pre_ping`` pings on every
+    checkout: one round trip more per save, which the store's one-round-trip save would not survive."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):  # noqa: ANN001
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):  # noqa: ANN001
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any failure: the pool drops this connection and opens another
+            raise DisconnectionError(str(error)) from error
+        if not alive:
+            raise DisconnectionError("the connection did not answer a ping")
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -88,6 +117,12 @@ def dispose_engine(url: str | None = None) -> None:
         engine = _engines.pop(key, None)
     if engine is not None:
         engine.dispose()
+
+
+def autocommit(engine: Engine) -> Engine:
+    """The same engine (same pool) whose statements each commit on their own: no BEGIN and COMMIT round trips
+    around a statement that is one transaction anyway (the store's PostgreSQL save and delete functions)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def writer(engine: Engine) -> Engine:

@@ -19,6 +19,19 @@ class ConflictError(NewsspanError):
     """The annotation changed since the caller read it (stale version): nothing was written."""
 
 
+class WeakPassword(NewsspanError):
+    """The password does not meet the policy (``workbench.store.passwords``); nothing was changed."""
+
+
+class LoginRefused(NewsspanError):
+    """A log-in failed or was throttled. The message never says whether the account exists;
+    ``retry_after`` is the number of seconds before another attempt is considered (0: try again now)."""
+
+    def __init__(self, what: str, *, retry_after: int = 0, hint: str | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(what, hint=hint)
+
+
 class ValidationFailed(NewsspanError):
     """A record failed the scheme's validator; ``errors`` holds the validator's sentences. Nothing was written."""
 

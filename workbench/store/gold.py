@@ -1,7 +1,8 @@
 """Gold pre-fill: spans on which at least K annotators agree exactly go into the gold layer (``gold auto``).
 
-The spans considered are the review candidates of ``corpus.review``, the same the Review page offers: spans no
-reviewer has accepted or rejected yet, at positions (start, end, label) gold does not hold yet. Exact agreement
+The spans considered are the open review candidates of ``corpus.review``, the same the Review page offers to
+accept: spans no reviewer has accepted or rejected yet, at positions (start, end, label) gold does not hold yet;
+only their undecided records vote. Exact agreement
 is the same ``start``, ``end``, ``label`` and attributes, with link attributes (a claim's ``speaker``) compared
 by the span they point at (see ``corpus.agreement.attribute_key``). Each agreed span is written through the same
 path as a reviewer's save (access check, scheme validation of the complete gold record, row + ``create`` event
@@ -21,7 +22,15 @@ from typing import Any
 from sqlalchemy import select
 
 from corpus.errors import NewsspanError
-from corpus.review import SpanPosition, gold_positions, in_gold, review_candidates, span_position
+from corpus.review import (
+    SpanPosition,
+    gold_positions,
+    gold_target,
+    in_gold,
+    open_candidates,
+    review_candidates,
+    span_position,
+)
 from corpus.scheme import default_labelset, missing_attributes
 from workbench.store import tables as t
 from workbench.store.access import require_write
@@ -49,14 +58,6 @@ def _gold_id(record: dict[str, Any]) -> str:
     return f"gold.{record['id']}"[:128]
 
 
-def _gold_for(target: dict[str, Any], gold: list[dict[str, Any]]) -> str | None:
-    """The id of the gold span at the target's position, if there is one."""
-    for record in gold:
-        if span_position(record) == span_position(target):
-            return record["id"]
-    return None
-
-
 def _gold_record(
     representative: dict[str, Any],
     own: dict[str, dict[str, Any]],
@@ -71,13 +72,13 @@ def _gold_record(
     for name in link_names.get(representative["label"], set()):
         value = attributes.get(name)
         if isinstance(value, str) and value in own:
-            target = _gold_for(own[value], gold)
+            target = gold_target(own[value], gold)
             if target is None:
                 return None
             attributes[name] = target
     links = []
     for link in record.get("links") or []:
-        target = _gold_for(own[link["target"]], gold) if link["target"] in own else None
+        target = gold_target(own[link["target"]], gold) if link["target"] in own else None
         if target is None:
             return None
         links.append({**link, "target": target})
@@ -138,13 +139,15 @@ class GoldMixin(AnnotationsMixin):
         gold = [dict(row.record) for row in self._current(connection, doc_id, "gold")]
         positions = gold_positions(gold)
         deleted_gold = self._deleted_gold(connection, doc_id)
-        candidates = review_candidates([{**row_record(row), "id": row.id} for row in rows.values()], gold)
-        agreed = [(c, v) for c in candidates for v in c["variants"] if len(v["annotators"]) >= min_agree]
+        candidates = open_candidates(
+            review_candidates([{**row_record(row), "id": row.id} for row in rows.values()], gold)
+        )
+        agreed = [(c, v) for c in candidates for v in c["variants"] if len(v["open_annotators"]) >= min_agree]
         # Link targets first, so a claim's speaker is in gold by the time the claim is written.
         agreed.sort(key=lambda item: bool(link_names.get(item[0]["label"])))
         for candidate, variant in agreed:
             where = {"doc_id": doc_id, **{k: candidate[k] for k in ("start", "end", "label")}}
-            representative = records[variant["ids"][0]]
+            representative = records[variant["open_ids"][0]]
             reason = self._not_for_gold(representative, positions, deleted_gold)
             own = {r["id"]: r for r in records.values() if r["annotator"] == representative["annotator"]}
             record = None if reason else _gold_record(representative, own, gold, link_names)
@@ -155,7 +158,7 @@ class GoldMixin(AnnotationsMixin):
             gold.append(saved)
             positions.add(span_position(saved))
             report.created.append(saved)
-            for annotation_id in variant["ids"]:
+            for annotation_id in variant["open_ids"]:
                 self._mark_accepted(connection, user, rows[annotation_id], min_agree)
 
     @staticmethod

@@ -1,5 +1,5 @@
-"""What reviewers read: the documents in review (with their annotators and gold counts) and what agreement is
-computed over."""
+"""What reviewers read: the documents in review (with their annotators and gold counts), what agreement is
+computed over, and -- for annotators too, once a document is final -- their spans compared with gold."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from corpus.agreement_inputs import AgreementInputs
+from corpus.errors import NewsspanError
+from corpus.review import compare_with_gold
 from workbench.store import tables as t
-from workbench.store.access import REVIEW_STAGES
+from workbench.store.access import REVIEW_STAGES, is_assigned
 from workbench.store.annotations import AnnotationsMixin
+from workbench.store.base import User
 from workbench.store.errors import AccessDenied
-from workbench.store.rows import row_record
+from workbench.store.rows import document_dict, row_record
 
 
 class ReviewMixin(AnnotationsMixin):
@@ -58,6 +61,29 @@ class ReviewMixin(AnnotationsMixin):
             }
             for doc_id, record, stage, n_annotators, n_gold in rows
         ]
+
+    def compared_with_gold(self, user: User, doc_id: str, annotator: str | None = None) -> dict[str, Any]:
+        """What the reviewer made of an annotator's spans on a final document, read-only: the document, and the
+        rows of ``corpus.review.compare_with_gold`` (each span kept, changed, moved, removed, or added by the
+        reviewer). Annotators see their own (``annotator`` is theirs), on documents assigned to them; reviewers
+        and admins anyone's. Gold becomes visible to annotators only here, once the document is final."""
+        annotator = annotator or user.name
+        with self._read() as connection:
+            document = self._document_row(connection, doc_id)
+            if not user.is_reviewer and (annotator != user.name or not is_assigned(connection, user, doc_id)):
+                raise AccessDenied(f"{user.name} may only compare their own spans on their own documents")
+            if document.stage != "final":
+                raise NewsspanError(
+                    f"document {doc_id} is not final yet (stage {document.stage})",
+                    hint="the comparison with gold opens once a reviewer has finished the document",
+                )
+            own = [row_record(row) for row in self._current(connection, doc_id, "annotation", annotator)]
+            gold = [row_record(row) for row in self._current(connection, doc_id, "gold")]
+        return {
+            "document": {**document_dict(document), "stage": document.stage},
+            "annotator": annotator,
+            "rows": compare_with_gold(own, gold),
+        }
 
     def agreement_inputs(self, user) -> AgreementInputs:
         """What agreement is computed over (the rule of ``corpus.agreement_inputs``): the documents in review

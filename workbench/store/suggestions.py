@@ -1,20 +1,56 @@
 """Machine suggestions: stored apart from human work (the ``suggestion`` layer), accepted into a user's own
-layer or rejected (hidden for that user), each decision an event."""
+layer or rejected (hidden for that user), each decision an event.
+
+At corpus scale (``newsspan suggest``), ``store_suggestions`` writes the suggestions of many documents in one
+transaction (one executemany for the rows, one for their events) and leaves a ``suggest`` event per document
+whose ``after`` records what the suggestions were computed from: the suggesters' fingerprint
+(:func:`corpus.suggest.fingerprint`), the text's sha256 and the publication date. ``suggested_documents`` reads
+those back, so a second run skips the documents whose suggestions are already current.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Connection, and_, func, select
 
 from corpus.errors import NewsspanError
 from workbench.store import tables as t
-from workbench.store.access import require_read_annotations, require_read_document
-from workbench.store.base import User, scheme_record
-from workbench.store.errors import ConflictError, NotFound
-from workbench.store.rows import row_record
+from workbench.store.access import require_admin, require_read_annotations, require_read_document
+from workbench.store.base import User, now, scheme_record
+from workbench.store.bulk import insert_many
+from workbench.store.errors import ConflictError, NotFound, ValidationFailed
+from workbench.store.rows import document_dict, new_id, row_record
 from workbench.store.saving import SavingMixin
+
+SUGGEST_EVENT = "suggest"  # one per document and run of the suggesters (events.kind)
+_CHUNK = 500  # doc_ids per IN (...) list
+
+
+@dataclass
+class SuggestionsReport:
+    """What ``store_suggestions`` did, per suggester: suggestions added and suggestions already stored."""
+
+    added: Counter[str] = field(default_factory=Counter)
+    kept: Counter[str] = field(default_factory=Counter)
+    documents: int = 0
+
+
+def suggestion_key(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Suggestions are the same when they have the same document, offsets, label and suggester."""
+    return record["doc_id"], record["start"], record["end"], record["label"], record.get("suggested_by")
+
+
+def _run_facts(document: Mapping[str, Any], fingerprint: str) -> dict[str, Any]:
+    """What a document's suggestions were computed from (the ``suggest`` event's ``after``)."""
+    return {
+        "fingerprint": fingerprint,
+        "text_sha256": document["text_sha256"],
+        "published": document.get("published"),
+    }
 
 
 class SuggestionsMixin(SavingMixin):
@@ -29,6 +65,183 @@ class SuggestionsMixin(SavingMixin):
                 )
                 for record in records
             ]
+
+    def stored_documents(self, user: User, doc_ids: Sequence[str]) -> set[str]:
+        """Which of ``doc_ids`` the store holds (admins)."""
+        require_admin(user, "list documents")
+        with self._read() as connection:
+            return {row.doc_id for row in self._document_rows(connection, doc_ids, columns=True)}
+
+    def suggested_documents(
+        self, user: User, documents: Sequence[Mapping[str, Any]], fingerprint: str
+    ) -> set[str]:
+        """doc_ids of ``documents`` (records with ``text_sha256`` and ``published``) whose suggestions were
+        stored by ``store_suggestions`` with ``fingerprint`` on the text and date they have now (admins)."""
+        require_admin(user, "read suggestion runs")
+        wanted = {document["doc_id"]: _run_facts(document, fingerprint) for document in documents}
+        done: set[str] = set()
+        ids = sorted(wanted)
+        with self._read() as connection:
+            for start in range(0, len(ids), _CHUNK):
+                rows = connection.execute(
+                    select(t.events.c.doc_id, t.events.c.after).where(
+                        t.events.c.kind == SUGGEST_EVENT, t.events.c.doc_id.in_(ids[start : start + _CHUNK])
+                    )
+                )
+                done.update(
+                    row.doc_id
+                    for row in rows
+                    if {key: (row.after or {}).get(key) for key in wanted[row.doc_id]} == wanted[row.doc_id]
+                )
+        return done
+
+    def store_suggestions(
+        self,
+        user: User,
+        suggested: Sequence[tuple[Mapping[str, Any], Sequence[dict[str, Any]]]],
+        fingerprint: str,
+    ) -> SuggestionsReport:
+        """Store the suggestions of many documents (admins): ``suggested`` is (document, its suggestion records
+        from :func:`corpus.suggest.suggest`) per document, each document already in the store. Suggestions already
+        stored (same document, offsets, label and suggester) are counted, not written again; the others are
+        validated per document and written in one transaction with one ``create`` event each, plus one
+        ``suggest`` event per document (see ``suggested_documents``). An invalid suggestion raises
+        ``ValidationFailed`` and writes nothing."""
+        require_admin(user, "store suggestions")
+        report = SuggestionsReport(documents=len(suggested))
+        if not suggested:
+            return report
+        check = self.validate.group_checker("suggestion")
+        stamp = now()
+        with self._write() as connection:
+            doc_ids = [document["doc_id"] for document, _ in suggested]
+            rows = {row.doc_id: row for row in self._document_rows(connection, doc_ids)}
+            stored = self._stored_suggestions(connection, doc_ids)
+            new: list[dict[str, Any]] = []
+            markers = []
+            for document, records in suggested:
+                row = rows.get(document["doc_id"])
+                if row is None:
+                    raise NotFound(f"unknown document {document['doc_id']!r}", hint="load its release first")
+                mine = self._new_suggestions(user, row, records, stored, report)
+                others = [other for other in stored.get(row.doc_id, []) if other.get("id")]
+                problems = check(mine, document_dict(row), others)
+                errors = [problem for found in problems for problem in found]
+                if errors:
+                    raise ValidationFailed(errors, where=f"suggestions for document {row.doc_id}")
+                new += mine
+                facts = {**_run_facts(document, fingerprint), "added": len(mine)}
+                markers.append(self._marker(user, row.doc_id, facts, stamp))
+            insert_many(
+                connection,
+                (t.annotations, [self._suggestion_row(user, record, stamp) for record in new]),
+                (t.events, [self._create_event(user, record, stamp) for record in new] + markers),
+            )
+        return report
+
+    @staticmethod
+    def _document_rows(connection: Connection, doc_ids: Sequence[str], *, columns: bool = False) -> list[Any]:
+        """The documents' rows (``columns``: only their doc_id)."""
+        found: list[Any] = []
+        query = select(t.documents.c.doc_id) if columns else select(t.documents)
+        for start in range(0, len(doc_ids), _CHUNK):
+            chunk = list(doc_ids[start : start + _CHUNK])
+            found += connection.execute(query.where(t.documents.c.doc_id.in_(chunk))).all()
+        return found
+
+    @staticmethod
+    def _stored_suggestions(
+        connection: Connection, doc_ids: Sequence[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The current suggestion records of the documents, by doc_id."""
+        stored: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(doc_ids), _CHUNK):
+            rows = connection.execute(
+                select(t.annotations.c.doc_id, t.annotations.c.record).where(
+                    t.annotations.c.layer == "suggestion",
+                    t.annotations.c.deleted.is_(False),
+                    t.annotations.c.doc_id.in_(list(doc_ids[start : start + _CHUNK])),
+                )
+            )
+            for row in rows:
+                stored.setdefault(row.doc_id, []).append(row.record)
+        return stored
+
+    def _new_suggestions(
+        self,
+        user: User,
+        document: Any,
+        records: Sequence[dict[str, Any]],
+        stored: Mapping[str, list[dict[str, Any]]],
+        report: SuggestionsReport,
+    ) -> list[dict[str, Any]]:
+        """The document's suggestions not stored yet, as they will be stored (counted in ``report``)."""
+        seen = {suggestion_key(record) for record in stored.get(document.doc_id, [])}
+        mine = []
+        for record in records:
+            key = suggestion_key({**record, "doc_id": document.doc_id})
+            if key in seen:
+                report.kept[record.get("suggested_by") or ""] += 1
+                continue
+            seen.add(key)
+            prepared = self._prepare(user, {**record, "doc_id": document.doc_id}, document, "suggestion")
+            prepared["id"] = new_id()
+            mine.append(prepared)
+            report.added[prepared["suggested_by"]] += 1
+        return mine
+
+    @staticmethod
+    def _suggestion_row(user: User, record: dict[str, Any], stamp: str) -> dict[str, Any]:
+        return dict(
+            id=record["id"],
+            doc_id=record["doc_id"],
+            layer="suggestion",
+            annotator=record["annotator"],
+            suggested_by=record["suggested_by"],
+            label=record["label"],
+            start=record["start"],
+            end=record["end"],
+            record=record,
+            version=1,
+            deleted=False,
+            anchor="ok",
+            review=None,
+            created_at=stamp,
+            updated_at=stamp,
+            updated_by=user.name,
+        )
+
+    @staticmethod
+    def _create_event(user: User, record: dict[str, Any], stamp: str) -> dict[str, Any]:
+        return dict(
+            at=stamp,
+            actor=user.name,
+            kind="create",
+            doc_id=record["doc_id"],
+            annotation_id=record["id"],
+            layer="suggestion",
+            version=1,
+            before=None,
+            after=record,
+            undoes=None,
+            source=None,
+        )
+
+    @staticmethod
+    def _marker(user: User, doc_id: str, facts: dict[str, Any], stamp: str) -> dict[str, Any]:
+        return dict(
+            at=stamp,
+            actor=user.name,
+            kind=SUGGEST_EVENT,
+            doc_id=doc_id,
+            annotation_id=None,
+            layer="suggestion",
+            version=None,
+            before=None,
+            after=facts,
+            undoes=None,
+            source=f"suggest:{facts['fingerprint']}",
+        )
 
     def suggestions(self, user: User, doc_id: str) -> list[dict[str, Any]]:
         """Suggestions on a document that ``user`` has neither accepted nor rejected yet."""

@@ -5,7 +5,14 @@
   ``final`` once adjudicated.
 - ``document_texts``: every text a document ever had, keyed by ``doc_id`` + ``text_sha256`` (re-anchoring and
   flagged spans refer to the old text).
-- ``users``: name, role (annotator / reviewer / admin), argon2 password hash.
+- ``users``: name, role (annotator / reviewer / admin), argon2 password hash, ``active`` (a disabled user
+  cannot log in and their sessions end), ``demo`` (a sample account of ``make run``), when the password was
+  last changed and when the user last logged in.
+- ``sessions``: browser sessions (migration 0002). Only the sha256 of the cookie's random token is kept, and of
+  the one-time code that hands it to the browser; each session expires and ends on log-out or when its user is
+  disabled.
+- ``login_throttle``: failed log-ins per account name and per client, with the time until which further
+  attempts are refused (the growing delay).
 - ``assignments``: which annotator works on which document, with status (not_started / in_progress / done).
 - ``annotations``: the current state of every span. ``layer`` is ``annotation`` (an annotator's own work),
   ``gold`` (adjudicated by reviewers) or ``suggestion`` (machine proposals, with ``suggested_by``). Deleted
@@ -14,6 +21,10 @@
   the span could not be found again unambiguously). ``review`` is null, ``accepted`` or ``rejected``.
 - ``events``: the append-only log. Every create, update, delete, restore, accept, reject, re-anchor, flag and
   status change, with who, when and the record before and after. Database triggers refuse UPDATE and DELETE.
+
+Objects outside this metadata (migration 0003): the queue's text search, an FTS5 table ``documents_fts`` kept
+in step by triggers on SQLite and a GIN index ``ix_documents_text_search`` on PostgreSQL; and, on PostgreSQL,
+the one-round-trip save and delete functions ``newsspan_save_annotation`` / ``newsspan_delete_annotation``.
 """
 
 from sqlalchemy import (
@@ -29,6 +40,7 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    text,
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -42,6 +54,8 @@ ROLES = ("annotator", "reviewer", "admin")
 LAYERS = ("annotation", "gold", "suggestion")
 STAGES = ("annotation", "review", "final")
 STATUSES = ("not_started", "in_progress", "done")
+# Search objects the migrations make beside these tables (the schema check in tests/test_store.py skips them).
+SEARCH_OBJECTS = ("documents_fts", "ix_documents_text_search")
 
 documents = Table(
     "documents",
@@ -53,6 +67,15 @@ documents = Table(
     Column("release_version", String(32)),
     Column("stage", String(16), nullable=False, server_default="annotation"),
     Column("loaded_at", String(32), nullable=False),
+    # Copied from the record when a document is loaded, for the queue's search, sort and filters:
+    # ``title`` is ``corpus.documents.display_title`` (the record's title, else the text's first sentence).
+    Column("title", String(512)),
+    Column("source_id", String(256)),
+    Column("story_id", String(256)),
+    # A stable integer per document: the rowid of its entry in the SQLite full-text index (see below).
+    Column("search_id", Integer),
+    Index("ix_documents_story", "story_id"),
+    Index("ux_documents_search_id", "search_id", unique=True),
 )
 
 document_texts = Table(
@@ -74,6 +97,38 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("active", Boolean, nullable=False, server_default=true()),
     Column("created_at", String(32), nullable=False),
+    Column("demo", Boolean, nullable=False, server_default=false()),
+    Column("password_changed_at", String(32)),
+    Column("last_login_at", String(32)),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("token_hash", String(64)),  # sha256 of the cookie's token; null until the browser has the cookie
+    Column("handoff_hash", String(64)),  # sha256 of the one-time code that puts the token in the cookie
+    Column("handoff_expires_at", String(32)),
+    Column("client", String(128), nullable=False, server_default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("last_seen_at", String(32), nullable=False),
+    Column("ended_at", String(32)),
+    Column("ended_reason", String(16)),  # logout, disabled, password, role
+    Index("ux_sessions_token", "token_hash", unique=True),
+    Index("ux_sessions_handoff", "handoff_hash", unique=True),
+    Index("ix_sessions_user", "user_id"),
+)
+
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("scope", String(16), primary_key=True),  # account or client
+    Column("key", String(256), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", String(32), nullable=False),
+    Column("blocked_until", String(32), nullable=False),
 )
 
 assignments = Table(
@@ -86,6 +141,7 @@ assignments = Table(
     Column("assigned_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
     Index("ix_assignments_user", "user_id", "position"),
+    Index("ix_assignments_user_status", "user_id", "status", "position"),
 )
 
 annotations = Table(
@@ -108,6 +164,20 @@ annotations = Table(
     Column("updated_at", String(32), nullable=False),
     Column("updated_by", String(128), nullable=False),
     Index("ix_annotations_doc_layer_annotator", "doc_id", "layer", "annotator"),
+    # One annotator (or gold) marks a (start, end, label) once: the last guard behind the store's own check
+    # (``workbench.store.validation.duplicate_problem``), for concurrent saves on PostgreSQL.
+    Index(
+        "ux_annotations_position",
+        "doc_id",
+        "layer",
+        "annotator",
+        "start",
+        "end",
+        "label",
+        unique=True,
+        sqlite_where=text("deleted = 0 AND layer <> 'suggestion'"),
+        postgresql_where=text("NOT deleted AND layer <> 'suggestion'"),
+    ),
 )
 
 events = Table(
@@ -127,5 +197,6 @@ events = Table(
     Column("source", String(256)),  # e.g. "import:file.jsonl", "release:0.2.0"
     Index("ix_events_annotation", "annotation_id", "id"),
     Index("ix_events_doc_actor", "doc_id", "actor", "id"),
+    Index("ix_events_actor", "actor", "id"),  # each user's latest change (progress per annotator)
     Index("ix_events_undoes", "undoes"),
 )

@@ -7,6 +7,7 @@ import streamlit as st
 from workbench import auth
 from workbench.resources import label_bar, labelset, store
 from workbench.span_component import span_selector
+from workbench.text import escape_markdown
 
 
 def main() -> None:
@@ -34,7 +35,7 @@ def main() -> None:
     text_column, side_column = st.columns([3, 1], gap="large")
     with text_column:
         counts = {name: sum(g["label"] == name for g in gold) for name in labelset().names}
-        st.caption(" · ".join(f"{n} {name}" for name, n in counts.items()))
+        st.caption(escape_markdown(" · ".join(f"{n} {name}" for name, n in counts.items())))
         span_selector(
             document["text"],
             gold,
@@ -46,8 +47,8 @@ def main() -> None:
         )
     with side_column:
         if chosen:
-            st.markdown(f"**{chosen['label']}** `{chosen['start']}–{chosen['end']}`")
-            st.caption(f"“{chosen['span_text'][:200]}”")
+            st.markdown(f"**{escape_markdown(chosen['label'])}** `{chosen['start']}–{chosen['end']}`")
+            st.caption(escape_markdown(f"“{chosen['span_text'][:200]}”"))
             st.json(chosen["attributes"])
         else:
             st.caption("Click a span to see its attributes.")

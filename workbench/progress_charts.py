@@ -1,0 +1,102 @@
+"""Progress per annotator as metrics, charts and a table, from ``Store.progress_summary`` (a few aggregate
+queries: nothing here reads documents one by one). Used by the Progress page and the admin's Assignments page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from corpus.scheme import LabelSet
+from workbench.store.assignments import AnnotatorProgress
+
+STATUSES = ["not_started", "in_progress", "done"]
+
+
+def _idle(stamp: str | None) -> str:
+    """How long ago a store timestamp was, roughly ("3 h", "2 d"), or "never"."""
+    if not stamp:
+        return "never"
+    then = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    seconds = (dt.datetime.now(dt.UTC) - then).total_seconds()
+    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return "just now"
+
+
+def progress_table(rows: Sequence[AnnotatorProgress]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "annotator": row.annotator,
+                "role": row.role,
+                "assigned": row.assigned,
+                "not started": row.statuses.get("not_started", 0),
+                "in progress": row.statuses.get("in_progress", 0),
+                "done": row.statuses.get("done", 0),
+                "done %": round(100 * row.statuses.get("done", 0) / row.assigned) if row.assigned else 0,
+                "spans": row.spans,
+                "last change": _idle(row.last_activity),
+            }
+            for row in rows
+        ]
+    )
+
+
+def show_progress(rows: Sequence[AnnotatorProgress], labels: LabelSet, *, key: str) -> None:
+    """Metrics over everyone shown, documents per annotator and status, spans per annotator and label, and
+    the per-annotator table (who is stuck: many in progress, a long time since the last change)."""
+    assigned = sum(row.assigned for row in rows)
+    done = sum(row.statuses.get("done", 0) for row in rows)
+    left, middle, right = st.columns(3)
+    left.metric("Assignments done", f"{done} / {assigned}")
+    middle.metric("In progress", sum(row.statuses.get("in_progress", 0) for row in rows))
+    right.metric("Spans", sum(row.spans for row in rows))
+    statuses = pd.DataFrame(
+        [
+            {"annotator": row.annotator, "status": status, "documents": row.statuses.get(status, 0)}
+            for row in rows
+            for status in STATUSES
+        ]
+    )
+    st.subheader("Documents per annotator")
+    st.altair_chart(
+        alt.Chart(statuses)
+        .mark_bar()
+        .encode(
+            x=alt.X("sum(documents):Q", title="documents"),
+            y=alt.Y("annotator:N", title=None),
+            color=alt.Color("status:N", scale=alt.Scale(domain=STATUSES), title="status"),
+        ),
+        width="stretch",
+        key=f"{key}-statuses",
+    )
+    spans = pd.DataFrame(
+        [
+            {"annotator": row.annotator, "label": label, "spans": n}
+            for row in rows
+            for label, n in row.labels.items()
+        ]
+    )
+    if not spans.empty:
+        st.subheader("Spans per annotator and label")
+        st.altair_chart(
+            alt.Chart(spans)
+            .mark_bar()
+            .encode(
+                x=alt.X("sum(spans):Q", title="spans"),
+                y=alt.Y("annotator:N", title=None),
+                color=alt.Color(
+                    "label:N",
+                    scale=alt.Scale(domain=labels.names, range=[label.color for label in labels.labels]),
+                ),
+            ),
+            width="stretch",
+            key=f"{key}-labels",
+        )
+    st.subheader("Per annotator")
+    st.dataframe(progress_table(rows), hide_index=True, width="stretch", key=f"{key}-table")
