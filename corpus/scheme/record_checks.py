@@ -98,20 +98,39 @@ def _link_problem(
     return []
 
 
+_LABELS: dict[
+    tuple[int, str], tuple[LabelSet, tuple[Label, dict[str, dict[str, Any]], list[str]] | None]
+] = {}
+
+
+def _label_facts(labelset: LabelSet, name: str) -> tuple[Label, dict[str, dict[str, Any]], list[str]] | None:
+    """The label called ``name`` with its link attributes and registry attributes (None: no such label), worked
+    out once per label set and label instead of once per record (imports check millions)."""
+    key = (id(labelset), name)
+    hit = _LABELS.get(key)
+    if hit is None or hit[0] is not labelset:
+        if len(_LABELS) > 1024:  # label sets reloaded many times: forget the old ones
+            _LABELS.clear()
+        label = labelset.get(name) if name in labelset else None
+        facts = (label, label.links(), label.registry_attributes()) if label is not None else None
+        hit = _LABELS[key] = (labelset, facts)
+    return hit[1]
+
+
 def _link_attribute_problems(
-    label: Label, attributes: dict[str, Any], record: dict[str, Any], index: Index
+    links: dict[str, dict[str, Any]], attributes: dict[str, Any], record: dict[str, Any], index: Index
 ) -> list[str]:
     problems: list[str] = []
-    for attr, link in label.links().items():
+    for attr, link in links.items():
         value = attributes.get(attr)
         if isinstance(value, str) and value not in link.get("literals", []):
             problems.extend(_link_problem(f"attributes.{attr}", value, link, record, index))
     return problems
 
 
-def _registry_problems(label: Label, attributes: dict[str, Any], registry: ActorRegistry) -> list[str]:
+def _registry_problems(names: list[str], attributes: dict[str, Any], registry: ActorRegistry) -> list[str]:
     problems: list[str] = []
-    for attr in label.registry_attributes():
+    for attr in names:
         value = attributes.get(attr)
         values = value if isinstance(value, list) else [value]
         for position, entity_id in enumerate(values):
@@ -132,11 +151,14 @@ def _attribute_problems(
 ) -> list[str]:
     label_name = record.get("label")
     attributes = record.get("attributes")
-    if not isinstance(label_name, str) or label_name not in labelset or not isinstance(attributes, dict):
+    if not isinstance(label_name, str) or not isinstance(attributes, dict):
         return []
-    label = labelset.get(label_name)
-    return _link_attribute_problems(label, attributes, record, index) + _registry_problems(
-        label, attributes, registry
+    facts = _label_facts(labelset, label_name)
+    if facts is None:
+        return []
+    _, links, registered = facts
+    return _link_attribute_problems(links, attributes, record, index) + _registry_problems(
+        registered, attributes, registry
     )
 
 
