@@ -38,7 +38,7 @@ from workbench.store.annotations import AnnotationsMixin
 from workbench.store.base import User, now, scheme_record
 from workbench.store.bulk import bulk_cache, insert_many
 from workbench.store.errors import ImportFailed
-from workbench.store.rows import document_dict, new_id
+from workbench.store.rows import create_event, document_dict, new_id, new_row
 
 BATCH_RECORDS = 2_000  # records checked and written together
 LOOKUP_CHUNK = 500  # values per IN (...) list
@@ -440,40 +440,9 @@ class _ImportRun:
         actor = self.user.name
         rows, events = [], []
         for record in targets_first(records):
-            rows.append(
-                dict(
-                    id=record["id"],
-                    doc_id=record["doc_id"],
-                    layer=self.layer,
-                    annotator=record["annotator"],
-                    suggested_by=record.get("suggested_by"),
-                    label=record["label"],
-                    start=record["start"],
-                    end=record["end"],
-                    record=record,
-                    version=1,
-                    deleted=False,
-                    anchor="ok",
-                    review=None,
-                    created_at=stamp,
-                    updated_at=stamp,
-                    updated_by=actor,
-                )
-            )
+            rows.append(new_row(record, layer=self.layer, actor=actor, stamp=stamp))
             events.append(
-                dict(
-                    at=stamp,
-                    actor=actor,
-                    kind="create",
-                    doc_id=record["doc_id"],
-                    annotation_id=record["id"],
-                    layer=self.layer,
-                    version=1,
-                    before=None,
-                    after=record,
-                    undoes=None,
-                    source=self.source,
-                )
+                create_event(record, layer=self.layer, actor=actor, stamp=stamp, source=self.source)
             )
         insert_many(connection, (t.annotations, rows), (t.events, events))
         self.imported += len(rows)

@@ -41,3 +41,44 @@ def references(record: dict[str, Any], annotation_id: str) -> bool:
         if value == annotation_id or (isinstance(value, list) and annotation_id in value):
             return True
     return False
+
+
+def new_row(record: dict[str, Any], *, layer: str, actor: str, stamp: str) -> dict[str, Any]:
+    """The ``annotations`` row of a record written for the first time (bulk imports and suggestions)."""
+    return dict(
+        id=record["id"],
+        doc_id=record["doc_id"],
+        layer=layer,
+        annotator=record["annotator"],
+        suggested_by=record.get("suggested_by"),
+        label=record["label"],
+        start=record["start"],
+        end=record["end"],
+        record=record,
+        version=1,
+        deleted=False,
+        anchor="ok",
+        review=None,
+        created_at=stamp,
+        updated_at=stamp,
+        updated_by=actor,
+    )
+
+
+def create_event(
+    record: dict[str, Any], *, layer: str, actor: str, stamp: str, source: str | None = None
+) -> dict[str, Any]:
+    """The ``create`` event that goes with :func:`new_row`, in the same batch."""
+    return dict(
+        at=stamp,
+        actor=actor,
+        kind="create",
+        doc_id=record["doc_id"],
+        annotation_id=record["id"],
+        layer=layer,
+        version=1,
+        before=None,
+        after=record,
+        undoes=None,
+        source=source,
+    )

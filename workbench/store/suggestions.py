@@ -23,7 +23,7 @@ from workbench.store.access import require_admin, require_read_annotations, requ
 from workbench.store.base import User, now, scheme_record
 from workbench.store.bulk import insert_many
 from workbench.store.errors import ConflictError, NotFound, ValidationFailed
-from workbench.store.rows import document_dict, new_id, row_record
+from workbench.store.rows import create_event, document_dict, new_id, new_row, row_record
 from workbench.store.saving import SavingMixin
 
 SUGGEST_EVENT = "suggest"  # one per document and run of the suggesters (events.kind)
@@ -134,8 +134,12 @@ class SuggestionsMixin(SavingMixin):
                 markers.append(self._marker(user, row.doc_id, facts, stamp))
             insert_many(
                 connection,
-                (t.annotations, [self._suggestion_row(user, record, stamp) for record in new]),
-                (t.events, [self._create_event(user, record, stamp) for record in new] + markers),
+                (t.annotations, [new_row(r, layer="suggestion", actor=user.name, stamp=stamp) for r in new]),
+                (
+                    t.events,
+                    [create_event(r, layer="suggestion", actor=user.name, stamp=stamp) for r in new]
+                    + markers,
+                ),
             )
         return report
 
@@ -189,43 +193,6 @@ class SuggestionsMixin(SavingMixin):
             mine.append(prepared)
             report.added[prepared["suggested_by"]] += 1
         return mine
-
-    @staticmethod
-    def _suggestion_row(user: User, record: dict[str, Any], stamp: str) -> dict[str, Any]:
-        return dict(
-            id=record["id"],
-            doc_id=record["doc_id"],
-            layer="suggestion",
-            annotator=record["annotator"],
-            suggested_by=record["suggested_by"],
-            label=record["label"],
-            start=record["start"],
-            end=record["end"],
-            record=record,
-            version=1,
-            deleted=False,
-            anchor="ok",
-            review=None,
-            created_at=stamp,
-            updated_at=stamp,
-            updated_by=user.name,
-        )
-
-    @staticmethod
-    def _create_event(user: User, record: dict[str, Any], stamp: str) -> dict[str, Any]:
-        return dict(
-            at=stamp,
-            actor=user.name,
-            kind="create",
-            doc_id=record["doc_id"],
-            annotation_id=record["id"],
-            layer="suggestion",
-            version=1,
-            before=None,
-            after=record,
-            undoes=None,
-            source=None,
-        )
 
     @staticmethod
     def _marker(user: User, doc_id: str, facts: dict[str, Any], stamp: str) -> dict[str, Any]:
