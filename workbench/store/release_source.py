@@ -13,6 +13,7 @@ from typing import Any
 
 from corpus.agreement_inputs import AgreementInputs
 from corpus.annotated_release import AnnotatedDocument
+from corpus.labelled import LabelledDocument, labelled_documents
 from workbench.store import Store
 from workbench.store.base import CLI_USER, User
 
@@ -70,6 +71,15 @@ class StoreAnnotationSource:
         doc_ids = {item.document["doc_id"] for item in self.annotated_documents()}
         doc_ids |= {row["doc_id"] for row in self.store.progress(self.user)}
         return [self._document(doc_id) for doc_id in sorted(doc_ids)]
+
+    def labelled_documents(self) -> list[LabelledDocument]:
+        """What the team has labelled, by the library's one rule (:func:`corpus.labelled.labelled_documents`):
+        gold where there is gold, else the spans of each annotator who marked the document done."""
+        done: dict[str, set[str]] = defaultdict(set)
+        for row in self.store.progress(self.user):
+            if row["status"] == "done":
+                done[row["doc_id"]].add(row["annotator"])
+        return labelled_documents(self.annotated_documents(), done)
 
     def agreement_inputs(self) -> AgreementInputs:
         """The store's one definition (``Store.agreement_inputs``)."""
