@@ -11,15 +11,14 @@ any agreement code must do). Target: <= 5 s.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._report import stamp, write_json  # noqa: E402
 
 TARGET_SECONDS = 5.0
 
@@ -73,15 +72,13 @@ def main(argv: list[str] | None = None) -> int:
                 "ok": seconds <= TARGET_SECONDS,
             }
         ],
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-        "date": time.strftime("%Y-%m-%d"),
+        **stamp(),
     }
     print(
         f"agreement: {len(records):,} records on {args.documents:,} documents x {args.annotators} annotators: "
         f"{out['seconds']} s (target <= {TARGET_SECONDS:g} s); grouping alone {out['baseline_grouping_seconds']} s"
     )
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    write_json(out, args.json)
     return 0
 
 

@@ -28,10 +28,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._report import figures, print_summary, stamp, write_json  # noqa: E402
+
 IMPORT_DOCUMENTS, IMPORT_SPANS = 400, 15  # 6,000 spans
 FULL_LARGE, QUICK_LARGE = 50_000, 5_000  # documents x 20 spans: 1,000,000 or 100,000 spans
 LARGE_SPANS = 20
@@ -48,15 +48,6 @@ TARGET_IMPORT_S, TARGET_IMPORT_RATIO, TARGET_EXPORT_S = 3.0, 4.0, 1.5
 TARGET_LARGE_S, TARGET_LARGE_MB = 180.0, 1024.0
 PASSWORD = "bench-password-1"
 FORMATS = {"jsonl": "out.jsonl", "labelstudio": "out.json", "brat": "brat"}
-
-
-def figures(values: list[float], digits: int = 3) -> dict[str, Any]:
-    return {
-        "median": round(statistics.median(values), digits),
-        "min": round(min(values), digits),
-        "max": round(max(values), digits),
-        "runs": [round(v, digits) for v in values],
-    }
 
 
 def prepare(folder: Path, documents: int, spans: int, url: str | None = None) -> tuple[str, Path]:
@@ -346,14 +337,11 @@ def main(argv: list[str] | None = None) -> int:
         "large_import": big,
         "postgres": postgres,
         "rounds": args.rounds,
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-        "date": time.strftime("%Y-%m-%d"),
+        **stamp(),
     }
     result["summary"] = summary(result)
-    for row in result["summary"]:
-        print(f"{row['name']}: {row['value']} {row['unit']} (target {row['target']})")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print_summary(result["summary"])
+    write_json(result, args.json)
     return 0
 
 

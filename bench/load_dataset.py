@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import os
-import platform
 import pstats
-import statistics
 import sys
 import tempfile
 import time
@@ -31,18 +28,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._report import figures, stamp, write_json  # noqa: E402
+
 TARGET_RATIO = 1.5
 FULL_DOCUMENTS = 100_000
 QUICK_DOCUMENTS = 100_000  # load_dataset has ~0.3 s of fixed cost: smaller sizes measure only that
-
-
-def figures(values: list[float], digits: int = 3) -> dict[str, Any]:
-    return {
-        "median": round(statistics.median(values), digits),
-        "min": round(min(values), digits),
-        "max": round(max(values), digits),
-        "runs": [round(v, digits) for v in values],
-    }
 
 
 def floor_seconds(files: list[Path], cache: Path) -> float:
@@ -162,16 +152,14 @@ def main(argv: list[str] | None = None) -> int:
                 "target": "reported",
             },
         ],
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-        "date": time.strftime("%Y-%m-%d"),
+        **stamp(),
     }
     print(
         f"{documents:,} documents: load_dataset {load['median']} s, read_table {read['median']} s, floor "
         f"{floor['median']} s: ratio {ratio}x (target <= {TARGET_RATIO}), over the floor {over_floor['median']}x; "
         f"profile: {shares}"
     )
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    write_json(out, args.json)
     return 0
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -26,6 +25,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._report import stamp  # noqa: E402
 
 TARGET_RATIO = 1.3
 TARGET_RSS_MB = 1024
@@ -201,8 +202,7 @@ def measure(documents: int, spans: int, chars: int, rounds: int) -> dict:
                 "ok": peak <= TARGET_RSS_MB,
             },
         ],
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-        "date": time.strftime("%Y-%m-%d"),
+        **stamp(),
     }
 
 

@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,17 +28,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench._report import figures, print_summary, stamp, write_json  # noqa: E402
+
 TARGET_S = 60.0
 DOCUMENTS = 2_000
-
-
-def figures(values: list[float]) -> dict[str, Any]:
-    return {
-        "median": round(statistics.median(values), 2),
-        "min": round(min(values), 2),
-        "max": round(max(values), 2),
-        "runs": [round(v, 2) for v in values],
-    }
 
 
 def corpus(count: int) -> list[dict[str, Any]]:
@@ -162,14 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     ]
     result.update(
         {
-            "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-            "date": time.strftime("%Y-%m-%d"),
+            **stamp(),
         }
     )
-    for row in result["summary"]:
-        print(f"{row['name']}: {row['value']} {row['unit']} (target {row['target']})")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print_summary(result["summary"])
+    write_json(result, args.json)
     return 0
 
 
