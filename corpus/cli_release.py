@@ -27,21 +27,17 @@ OpenAnnotationSource = Callable[[], "AnnotationSource"]
 def _build_annotated(
     version: str, ratios: str, open_source: OpenAnnotationSource | None, license: ReleaseLicense
 ) -> None:
-    from corpus.annotated_release import build_annotated_release, parse_ratios
-    from corpus.release import open_release
+    from corpus.annotated_release.publish import build_release_with_annotations
 
     if open_source is None:
         raise NewsspanError("this command line has no annotation store to release annotations from")
-    parsed = parse_ratios(ratios)
     with err_console.status(f"building v{version} with annotations"):
-        path = build_annotated_release(version, open_source(), ratios=parsed, license=license)
-    release = open_release(version)
-    configs = ", ".join(
-        f"{name} ({', '.join(f'{split} {rows}' for split, rows in splits.items()) or 'empty'})"
-        for name, splits in release.manifest["configs"].items()
+        built = build_release_with_annotations(version, open_source(), ratios=ratios, license=license)
+    console.print(
+        styled("built ", (f"v{built.version}", "bold"), f" at {built.path}: {built.configs_line()}"),
+        highlight=False,
     )
-    console.print(styled("built ", (f"v{version}", "bold"), f" at {path}: {configs}"), highlight=False)
-    _print_fingerprint(release.fingerprint)
+    _print_fingerprint(built.fingerprint)
 
 
 def _print_fingerprint(fingerprint: str) -> None:

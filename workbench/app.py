@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench import auth
+from workbench.resources import job_runner
 from workbench.store.access import AREAS, may_open
 from workbench.text import escape_markdown
 
@@ -24,6 +25,7 @@ PAGES = (
     ("progress", "views/progress.py", "Progress", "📊"),
     ("assignments", "views/assignments.py", "Assignments", "🗂️"),
     ("users", "views/users.py", "Users", "👥"),
+    ("jobs", "views/jobs.py", "Jobs", "⚙️"),
     ("account", "views/account.py", "Account", "🔑"),
 )
 ROLE_NAMES = {"annotator": "annotators", "reviewer": "reviewers", "admin": "admins"}
@@ -31,6 +33,7 @@ ROLE_NAMES = {"annotator": "annotators", "reviewer": "reviewers", "admin": "admi
 st.set_page_config(page_title="newsspan", page_icon="🗞️", layout="wide")
 
 user = auth.gate()
+job_runner()  # once per server process: marks jobs a stopped process left running as interrupted
 allowed = [page for page in PAGES if user is not None and may_open(user, page[0])]
 pages = {area: st.Page(script, title=title, icon=icon, url_path=area) for area, script, title, icon in PAGES}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from corpus.scheme import ActorRegistry, LabelSet, default_labelset, default_registry
+from workbench.jobs import JobRunner
 from workbench.store import Store, open_store
 
 
@@ -12,6 +13,13 @@ from workbench.store import Store, open_store
 def store() -> Store:
     """The store, opened (and its schema upgraded) once per server process."""
     return open_store()
+
+
+@st.cache_resource(show_spinner=False)
+def job_runner() -> JobRunner:
+    """This app process's background-job runner: made once, at the first page run of the process (app.py), so
+    jobs a stopped process left running are marked interrupted before anyone looks at them."""
+    return JobRunner.start_process(store())
 
 
 def labelset() -> LabelSet:

@@ -1,21 +1,32 @@
 """Suggesting for a whole release: the one rule behind ``newsspan suggest`` and the admin's background jobs.
 
+Suggestions come from recommenders (:data:`RECOMMENDERS`), each built once per run from the store
+(:class:`Recommender`: a ``name``, the ``suggested_by`` names it writes, a ``fingerprint`` of what its
+suggestions depend on, and ``suggest_batch(documents)``):
+
+- ``rules``: the number and actor rules (:func:`corpus.suggest.suggest`); its fingerprint is the rules'
+  version, the registry and the label set.
+- ``propagation``: what the team labelled, proposed wherever else it occurs
+  (:mod:`corpus.suggest.propagation`), from a lexicon of the team's labelled documents and rejections built
+  once per run; its fingerprint is the lexicon's, so a new label or rejection propagates on the next run.
+
 The release's documents are read a batch at a time (a corpus never sits in memory whole); documents the store
-has not loaded yet are loaded first; each batch's suggestions are written in one transaction
-(``Store.store_suggestions``). A document already suggested under the current suggesters, registry and label
-set, on its current text, is skipped, so running again is quick and adds nothing; after the registry or the
-suggesters change, the documents are suggested again and only suggestions not stored yet (same document,
-offsets, label and suggester) are added. ``redo`` suggests every document again.
+has not loaded yet are loaded first; each batch's suggestions are written in one transaction per recommender
+(``Store.store_suggestions``). A document already suggested by a recommender under its current fingerprint, on
+its current text, is skipped by it, so running again is quick and adds nothing (the rules are skipped as
+cheaply as before when only the lexicon changed); after a fingerprint changes, the documents are suggested
+again by that recommender and only suggestions not stored yet (same document, offsets, label and suggester)
+are added. ``redo`` suggests every document again.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from corpus.errors import NewsspanError
 
@@ -32,14 +43,16 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class SuggestRun:
-    """What a run did: the release, documents seen and skipped, suggestions added and already stored, per
-    suggester."""
+    """What a run did: the release, documents seen, documents every recommender skipped (``skipped``) and
+    skipped per recommender, suggestions added and already stored per suggester (``suggested_by``)."""
 
     version: str
     total: int = 0
     skipped: int = 0
+    skipped_by: Counter[str] = field(default_factory=Counter)
     added: Counter[str] = field(default_factory=Counter)
     kept: Counter[str] = field(default_factory=Counter)
+    recommenders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its suggested_by names
 
 
 def _document_files(release: Release) -> list[Path]:
@@ -68,6 +81,111 @@ def count_documents(release: Release) -> int:
     return sum(pq.ParquetFile(file).metadata.num_rows for file in _document_files(release))
 
 
+class Recommender(Protocol):
+    """One source of suggestions, built once per run (see the module docstring)."""
+
+    name: str
+    suggested_by: tuple[str, ...]
+
+    def fingerprint(self) -> str: ...
+
+    def suggest_batch(self, documents: list[dict[str, Any]]) -> list[list[dict[str, Any]]]: ...
+
+
+class RulesRecommender:
+    """The number and actor rules (:func:`corpus.suggest.suggest`)."""
+
+    name = "rules"
+    suggested_by = ("numbers", "actors")
+
+    def __init__(self, store: Store, user: User) -> None:
+        from corpus.scheme import default_labelset, default_registry
+
+        self.registry, self.labelset = default_registry(), default_labelset()
+
+    def fingerprint(self) -> str:
+        from corpus.suggest import fingerprint
+
+        return fingerprint(registry=self.registry, labelset=self.labelset)
+
+    def suggest_batch(self, documents: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        from corpus.suggest import suggest
+
+        return [suggest(document, registry=self.registry, labelset=self.labelset) for document in documents]
+
+
+class PropagationRecommender:
+    """The team's labelled texts proposed at their other occurrences (:mod:`corpus.suggest.propagation`)."""
+
+    name = "propagation"
+    suggested_by = ("propagation",)
+
+    def __init__(self, store: Store, user: User) -> None:
+        from corpus.scheme import default_labelset
+        from corpus.suggest.propagation import build_lexicon
+        from workbench.store.release_source import StoreAnnotationSource
+
+        self.labelset = default_labelset()
+        labelled = StoreAnnotationSource(store, user).labelled_documents()
+        self.lexicon = build_lexicon(labelled, store.team_rejections(user), self.labelset)
+
+    def fingerprint(self) -> str:
+        return f"propagation-{self.lexicon.fingerprint()}"
+
+    def suggest_batch(self, documents: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        from corpus.suggest.propagation import propagate
+
+        return [propagate(document, self.lexicon, self.labelset) for document in documents]
+
+
+RecommenderFactory = Callable[["Store", "User"], Recommender]
+
+RECOMMENDERS: dict[str, RecommenderFactory] = {
+    "rules": RulesRecommender,
+    "propagation": PropagationRecommender,
+}
+"""Recommender name -> how a run builds it (in this order). A new recommender is one more entry."""
+
+
+def recommenders_named(names: Sequence[str] | None) -> list[str]:
+    """The recommenders to run (default: all), checked: an unknown name is one clear error."""
+    if not names:
+        return list(RECOMMENDERS)
+    unknown = [name for name in names if name not in RECOMMENDERS]
+    if unknown:
+        raise NewsspanError(
+            f"unknown recommender {unknown[0]!r}",
+            where="--recommender",
+            hint=f"use one of: {', '.join(RECOMMENDERS)}",
+        )
+    return list(dict.fromkeys(names))
+
+
+def _suggest_batch(
+    store: Store,
+    user: User,
+    batch: list[dict[str, Any]],
+    built: list[tuple[Recommender, str]],
+    run: SuggestRun,
+    redo: bool,
+) -> None:
+    """Every recommender (with its fingerprint) on one batch of documents (already in the store), each writing
+    in one transaction."""
+    skipped_by_all = {document["doc_id"] for document in batch}
+    for recommender, fingerprint in built:
+        already = set() if redo else store.suggested_documents(user, batch, fingerprint)
+        todo = [document for document in batch if document["doc_id"] not in already]
+        run.skipped_by[recommender.name] += len(batch) - len(todo)
+        skipped_by_all &= already
+        if not todo:
+            continue
+        suggested = list(zip(todo, recommender.suggest_batch(todo), strict=True))
+        report = store.store_suggestions(user, suggested, fingerprint)
+        run.added.update(report.added)
+        run.kept.update(report.kept)
+    run.skipped += len(skipped_by_all)
+
+
 def run_suggestions(
     store: Store,
     user: User,
@@ -75,33 +193,29 @@ def run_suggestions(
     release: str | None = None,
     redo: bool = False,
     progress: Progress | None = None,
+    recommenders: Sequence[str] | None = None,
 ) -> SuggestRun:
-    """Suggest for every document of ``release`` (default: the latest) and store the suggestions (admins)."""
+    """Suggest for every document of ``release`` (default: the latest) with ``recommenders`` (default: all
+    of :data:`RECOMMENDERS`) and store the suggestions (admins)."""
     from corpus.release import open_release
-    from corpus.scheme import default_labelset, default_registry
-    from corpus.suggest import fingerprint, suggest
 
+    names = recommenders_named(recommenders)
     opened = open_release(release)
     run = SuggestRun(version=opened.version, total=count_documents(opened))
-    registry, labelset = default_registry(), default_labelset()
-    current = fingerprint(registry=registry, labelset=labelset)
+    recommenders_built = [RECOMMENDERS[name](store, user) for name in names]
+    built = [(recommender, recommender.fingerprint()) for recommender in recommenders_built]  # once a run
+    run.recommenders = {
+        recommender.name: tuple(recommender.suggested_by) for recommender in recommenders_built
+    }
     done = 0
     for batch in release_documents(opened):
         stored = store.stored_documents(user, [document["doc_id"] for document in batch])
         missing = [document for document in batch if document["doc_id"] not in stored]
         if missing:
             store.load_documents(user, missing, release=opened.version)
-        already = set() if redo else store.suggested_documents(user, batch, current)
-        suggested = []
-        for document in batch:
+        _suggest_batch(store, user, batch, built, run, redo)
+        for _ in batch:
             done += 1
-            if document["doc_id"] in already:
-                run.skipped += 1
-            else:
-                suggested.append((document, suggest(document, registry=registry, labelset=labelset)))
             if progress is not None:
                 progress(done, run.total)
-        report = store.store_suggestions(user, suggested, current)
-        run.added.update(report.added)
-        run.kept.update(report.kept)
     return run

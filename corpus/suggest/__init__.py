@@ -11,6 +11,10 @@ Suggesters (``suggested_by``):
 * ``actors`` (:mod:`corpus.suggest.actors`): names, aliases and metonyms of the actor registry, longest match
   first, with ``type``, ``entity_id``, ``mention: "name"`` and ``metonymy``.
 
+:func:`suggest` runs these rules. A third suggester, ``propagation`` (:mod:`corpus.suggest.propagation`),
+learns from the team: what it labelled is proposed wherever else the same text occurs (it needs a lexicon of
+the team's labelled documents and rejections, so it is called on its own, by ``workbench.suggest_run``).
+
 Suggestions are only made for labels of the label set in use (a project with its own label set that has no
 ``number`` or ``actor`` label gets none of that kind) and only with attributes that label defines.
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from corpus import cli_export, cli_hub, cli_ingest, cli_project, cli_release, cli_schema
 from corpus.cli_support import command_group, run_cli
-from workbench.cli import agreement, gold, store, suggest
+from workbench.cli import agreement, gold, learn, review, store, suggest
 from workbench.cli.context import annotation_source
 
 app = command_group(
@@ -23,11 +23,13 @@ cli_ingest.register(app)
 release_app = cli_release.register(app, annotation_source)
 agreement.register(app)
 gold.register(app)
+review.register(app)
 cli_export.register(app)
 cli_hub.register(release_app)
 cli_schema.register(app)
 store.register(app)
 suggest.register(app)
+learn.register(app)
 
 
 def main() -> None:

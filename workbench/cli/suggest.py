@@ -1,9 +1,9 @@
 """``newsspan suggest``: compute suggestions for every document of a release and save them into the store.
 
 Suggestions are kept apart from human work (the store's ``suggestion`` layer, with ``suggested_by``); the
-workbench shows them as dashed outlines to accept or reject. The rule (batches, skipping documents
-already suggested, ``--redo``) is :func:`workbench.suggest_run.run_suggestions`, which the admin's background
-jobs call too. A bar on stderr shows documents done, rate and time left.
+workbench shows them as dashed outlines to accept or reject. The rule (recommenders, batches, skipping
+documents already suggested, ``--redo``) is :func:`workbench.suggest_run.run_suggestions`, which the admin's
+background jobs call too. A bar on stderr shows documents done, rate and time left.
 """
 
 from __future__ import annotations
@@ -24,30 +24,37 @@ def suggest_command(
         bool,
         typer.Option("--redo", help="Suggest again for documents already suggested (adds only new ones)."),
     ] = False,
+    recommender: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--recommender",
+            help="Run only this recommender (repeatable): rules (numbers and actors), propagation (what the "
+            "team labelled, wherever else it occurs). Default: all.",
+        ),
+    ] = None,
 ) -> None:
-    """Propose number and actor spans for every document of a release and store them as suggestions."""
+    """Propose spans for every document of a release (number and actor rules, the team's labels propagated)
+    and store them as suggestions."""
     from rich.table import Table
 
-    from corpus.suggest import SUGGESTERS
     from workbench.cli.progress import progress_bar
-    from workbench.suggest_run import run_suggestions
+    from workbench.suggest_run import recommenders_named, run_suggestions
 
+    names = recommenders_named(recommender)  # an unknown name fails before the store is opened
     store, admin = admin_store()
     with progress_bar(f"suggesting {release or 'latest'}", "docs", None) as update:
-        run = run_suggestions(store, admin, release=release, redo=redo, progress=update)
-    total, skipped, added, kept = run.total, run.skipped, run.added, run.kept
-    table = Table(title=f"Suggestions for v{run.version} ({total} documents)")
-    table.add_column("suggester")
-    table.add_column("label")
-    table.add_column("added", justify="right")
-    table.add_column("already stored", justify="right")
-    for suggester, label in SUGGESTERS.items():
-        table.add_row(suggester, label, str(added[suggester]), str(kept[suggester]))
+        run = run_suggestions(store, admin, release=release, redo=redo, progress=update, recommenders=names)
+    table = Table(title=f"Suggestions for v{run.version} ({run.total} documents)")
+    for column in ("recommender", "suggested by", "added", "already stored", "documents up to date"):
+        table.add_column(column, justify="left" if column in ("recommender", "suggested by") else "right")
+    for name, suggested_by in run.recommenders.items():
+        for by in suggested_by:
+            table.add_row(name, by, str(run.added[by]), str(run.kept[by]), str(run.skipped_by[name]))
     console.print(table)
-    if skipped:
+    if run.skipped:
         console.print(
-            f"{skipped} of {total} documents were already suggested with these suggesters and registry: "
-            "skipped (--redo suggests them again)"
+            f"{run.skipped} of {run.total} documents were already suggested by these recommenders as they are "
+            "now: skipped (--redo suggests them again)"
         )
 
 

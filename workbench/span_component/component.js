@@ -43,6 +43,7 @@ const ITEM_SELECTOR = '[data-testid="span"], [data-testid="suggestion"]';
 const TEMP = "t:";
 const NONCE = Math.random().toString(36).slice(2, 8);
 const RESEND_MS = 5000;
+const MAX_BATCH = 64; // operations per batch: the server applies at most this many of one (MAX_OPS_PER_BATCH)
 const KEEP_SNAPS = 16;
 const TRIM = /[\s\x1c-\x1f\x85\u200b\u200c\u200d\u2060\ufeff]/;
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -353,7 +354,7 @@ function flush(st) {
     sendBatch(st, [], true);
   }
   if (m.inflight) return;
-  const ops = m.pending.filter((p) => !p.sent);
+  const ops = m.pending.filter((p) => !p.sent).slice(0, MAX_BATCH);
   if (!ops.length) return;
   for (const p of ops) p.sent = true;
   const payloads = ops.map((p) => p.payload);
@@ -1050,6 +1051,56 @@ function decide(st, decision) {
   flush(st);
 }
 
+// "Label all other occurrences": the places the server listed in the span's `others` (its text elsewhere in
+// the document by the propagation rule, corpus/suggest/propagation.py `other_occurrences`, where the
+// annotator has no span of that label), each created as an ordinary span with the same label and attributes
+// but links (they point at spans near the first), all drawn at once and sent together.
+function otherPlaces(st, item) {
+  if (!item || item.kind !== "span" || !Array.isArray(item.others)) return [];
+  const taken = new Set();
+  for (const it of st.view.values()) if (it.kind === "span" && it.label === item.label) taken.add(`${it.s}|${it.e}`);
+  return item.others.filter(([s, e]) => !taken.has(`${s}|${e}`));
+}
+
+function labelAll(st, item) {
+  const m = st.m;
+  const places = otherPlaces(st, item);
+  if (!places.length) return;
+  const links = new Set(linkSpecs(st, item.label).map((spec) => spec.name));
+  const attributes = {};
+  for (const [name, value] of Object.entries(item.attributes || {})) if (!links.has(name)) attributes[name] = value;
+  for (const [s, e] of places) {
+    const temp = `${TEMP}${NONCE}-${++m.tempSeq}`;
+    const made = { id: temp, kind: "span", s, e, start: toCodePoint(st, s), end: toCodePoint(st, e), label: item.label, attributes, pending: true };
+    const payload = { action: "create", start16: s, end16: e, label: item.label, temp };
+    if (Object.keys(attributes).length) payload.attributes = attributes;
+    const op = newOp(st, "create", payload, { temp, target: made, apply: (view) => view.set(temp, made) });
+    m.undo.push({ op: op.op, kind: "create", id: temp });
+  }
+  setStatus(st, `Labelled ${places.length} other occurrence(s).`, "note");
+  refresh(st);
+  flush(st);
+}
+
+function labelAllButton(st, item) {
+  if (st.data.read_only || st.m.editor) return null;
+  const n = otherPlaces(st, item).length;
+  if (!n) return null;
+  const b = el("button", "nsp-all", "label-all");
+  b.type = "button";
+  b.tabIndex = -1;
+  const k = el("kbd");
+  k.textContent = (st.data.keys || {}).all || "A";
+  const t = el("span");
+  t.textContent = `label all ${n} other occurrence${n === 1 ? "" : "s"}`;
+  b.append(k, t);
+  b.addEventListener("click", () => {
+    labelAll(st, st.view.get(st.m.selectedId));
+    st.root.focus({ preventScroll: true });
+  });
+  return b;
+}
+
 function undo(st) {
   const m = st.m;
   const entry = m.undo.pop();
@@ -1183,6 +1234,8 @@ function renderPanel(st) {
   }
   if (item.kind === "suggestion") panel.appendChild(suggestionRows(st, item));
   else if (item.kind === "span") panel.appendChild(attributeRows(st, item));
+  const all = item.kind === "span" ? labelAllButton(st, item) : null;
+  if (all) panel.appendChild(all);
   panel.appendChild(panelHint(st, item));
   focusEditorInput(st);
 }
@@ -1618,6 +1671,12 @@ function charKey(st, e, key, d) {
   const m = st.m;
   if (key.length === 0 || key.length > 2) return false; // other named keys (arrows, ...) keep their default
   if (e.repeat) return true;
+  const current = m.selectedId === null ? null : st.view.get(m.selectedId);
+  // Shift+A on a selected span (and no text selected, where it stays the label key): label all the others.
+  if (!d.read_only && key === ((d.keys || {}).all || "A") && current && current.kind === "span" && !selectionOffsets(st)) {
+    labelAll(st, current);
+    return true;
+  }
   const k = key.toLowerCase();
   const label = (d.labels || []).find((l) => (l.hotkeys || []).some((h) => String(h).toLowerCase() === k));
   if (label && createFromSelection(st, label.name)) return true;

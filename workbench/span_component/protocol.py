@@ -32,6 +32,7 @@ from corpus.offsets import OffsetError, codepoints_to_utf16, snap_span, utf16_to
 
 __all__ = [
     "ACCEPT_KEY",
+    "ALL_KEY",
     "REJECT_KEY",
     "TEMP_PREFIX",
     "Refused",
@@ -48,6 +49,7 @@ _LOG = logging.getLogger("workbench.span_component")
 
 ACCEPT_KEY = "y"
 REJECT_KEY = "x"
+ALL_KEY = "A"  # Shift+A: label all other occurrences of the selected span's text (a span's ``others``)
 TEMP_PREFIX = "t:"
 ACTIONS = frozenset({"create", "update", "delete", "undo", "done", "accept", "reject", "select", "ping"})
 READ_ONLY_ACTIONS = frozenset({"select", "done", "ping"})
@@ -107,8 +109,9 @@ def _fits(item: Mapping[str, Any], length: int) -> bool:
     )
 
 
-def _item(item: Mapping[str, Any], kind: str, s: int, e: int) -> dict[str, Any]:
-    """One span or suggestion as the browser gets it: code point and UTF-16 offsets, and what it shows."""
+def _item(item: Mapping[str, Any], kind: str, s: int, e: int, others: Sequence[int] = ()) -> dict[str, Any]:
+    """One span or suggestion as the browser gets it: code point and UTF-16 offsets, and what it shows;
+    ``others``: the UTF-16 offsets (start, end, start, end, ...) of the places "label all" would label."""
     out: dict[str, Any] = {
         "id": str(item["id"]),
         "kind": kind,
@@ -127,7 +130,19 @@ def _item(item: Mapping[str, Any], kind: str, s: int, e: int) -> dict[str, Any]:
         out["by"] = by if isinstance(by, str) else ", ".join(str(b) for b in by)
     if item.get("aliases"):
         out["aliases"] = [str(a) for a in item["aliases"]]
+    if others:
+        out["others"] = [[others[i], others[i + 1]] for i in range(0, len(others), 2)]
     return out
+
+
+def _others(item: Mapping[str, Any], length: int) -> list[int]:
+    """A span's ``others`` (code point (start, end) pairs) that fit the text, flattened."""
+    return [
+        offset
+        for pair in item.get("others") or ()
+        if len(pair) == 2 and all(_int(o) for o in pair) and 0 <= pair[0] < pair[1] <= length
+        for offset in pair
+    ]
 
 
 def browser_items(text: str, items: Iterable[Mapping[str, Any]], kind: str) -> list[dict[str, Any]]:
@@ -138,8 +153,16 @@ def browser_items(text: str, items: Iterable[Mapping[str, Any]], kind: str) -> l
             good.append(item)
         else:
             _LOG.warning("span selector: %s %r does not fit the text; not drawn", kind, item.get("id"))
-    flat = codepoints_to_utf16(text, [o for item in good for o in (item["start"], item["end"])])
-    return [_item(item, kind, flat[2 * i], flat[2 * i + 1]) for i, item in enumerate(good)]
+    others = [_others(item, len(text)) if kind == "span" else [] for item in good]
+    flat = codepoints_to_utf16(
+        text,
+        [o for item, more in zip(good, others, strict=True) for o in (item["start"], item["end"], *more)],
+    )
+    out, at = [], 0
+    for item, more in zip(good, others, strict=True):
+        out.append(_item(item, kind, flat[at], flat[at + 1], flat[at + 2 : at + 2 + len(more)]))
+        at += 2 + len(more)
+    return out
 
 
 def _label(lab: Mapping[str, Any]) -> dict[str, Any]:
@@ -183,7 +206,7 @@ def render_payload(
         "labels": label_list,
         "read_only": bool(read_only),
         "notify_select": bool(notify_select),
-        "keys": {"accept": ACCEPT_KEY, "reject": REJECT_KEY},
+        "keys": {"accept": ACCEPT_KEY, "reject": REJECT_KEY, "all": ALL_KEY},
         "entities": [[str(i), str(n)] for i, n in entities],
     }
     view = View(

@@ -23,8 +23,11 @@ from workbench.store.errors import (
     WeakPassword,
 )
 from workbench.store.exports import ExportsMixin
+from workbench.store.feedback import FeedbackMixin
 from workbench.store.gold import GoldMixin, GoldReport
 from workbench.store.imports import ImportReport, ImportsMixin
+from workbench.store.jobs import JobsMixin
+from workbench.store.learning import LearningMixin
 from workbench.store.migrate import upgrade
 from workbench.store.review import ReviewMixin
 from workbench.store.sessions import Session, SessionsMixin
@@ -55,7 +58,16 @@ __all__ = [
 
 
 class Store(
-    SessionsMixin, AssignmentsMixin, DocumentsMixin, ImportsMixin, ExportsMixin, GoldMixin, ReviewMixin
+    SessionsMixin,
+    AssignmentsMixin,
+    DocumentsMixin,
+    ImportsMixin,
+    ExportsMixin,
+    GoldMixin,
+    ReviewMixin,
+    JobsMixin,
+    FeedbackMixin,
+    LearningMixin,
 ):
     """The store's whole Python API over one engine. Build it with ``open_store`` (or ``Store(engine)`` on an
     engine whose schema is already upgraded)."""

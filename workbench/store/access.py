@@ -35,6 +35,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "users": ("admin",),
     "assignments": ("admin",),
     "compared": ("annotator", "admin"),
+    "jobs": ("admin",),
 }
 
 

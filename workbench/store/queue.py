@@ -1,7 +1,7 @@
 """Queues of any size: an annotator's assigned documents and the reviewers' documents in review, a page at a time.
 
-Every read here costs the same whatever the size of the queue, except counting (an index-only count of the
-user's assignments) and filters that must look at every row they keep (a title substring, a span count):
+Every read here costs the same whatever the size of the queue, except the total of a filtered queue and filters
+that must look at every row they keep (a title substring, a span count):
 
 - paging is ``LIMIT``/``OFFSET`` over an index in queue order (``ix_assignments_user``), or over one sort of the
   filtered rows for the other orders; every order ends in ``doc_id``, so it is stable and pages never overlap;
@@ -10,7 +10,9 @@ user's assignments) and filters that must look at every row they keep (a title s
   word prefix), never by reading texts;
 - span counts come from correlated counts over ``ix_annotations_doc_layer_annotator``, for the rows of one
   page only, in one query;
-- "next open document" is one indexed lookup.
+- "next open document" is one indexed lookup;
+- the counts per status (and the whole queue's total, their sum) are read from ``assignment_counts``, which
+  database triggers keep in step with ``assignments`` (migration 0004).
 
 The display title is ``corpus.documents.display_title``, stored in ``documents.title`` when a document loads.
 """
@@ -30,6 +32,7 @@ from workbench.store import tables as t
 from workbench.store.access import REVIEW_STAGES
 from workbench.store.base import StoreBase, User
 from workbench.store.errors import AccessDenied
+from workbench.store.learning import next_by_uncertainty, ordered_by_uncertainty, uncertainty_order
 
 SORTS = ("queue", "title", "status", "spans")
 STATUS_FILTERS = ("open", *t.STATUSES)
@@ -200,11 +203,12 @@ class QueueMixin(StoreBase):
             .limit(limit)
         )
         with self._read() as connection:
+            if query.sort == "queue" and ordered_by_uncertainty(connection):  # the project's setting
+                rows_query = rows_query.order_by(None).order_by(*uncertainty_order())
             rows = connection.execute(rows_query).all()
+            kept = t.assignment_counts.c  # kept by triggers (migration 0004): no count over the queue
             counts: dict[str, int] = dict(
-                connection.execute(
-                    select(a.status, func.count()).where(a.user_id == user.id).group_by(a.status)
-                ).all()
+                connection.execute(select(kept.status, kept.n).where(kept.user_id == user.id)).all()
             )
             if len(conditions) == 1:  # the whole queue: its total is the sum of the counts per status
                 total = sum(counts.values())
@@ -228,7 +232,9 @@ class QueueMixin(StoreBase):
         does not list it: so a page can open on the page of the current document."""
         query = query or QueueQuery()
         query.check(STATUS_FILTERS)
-        if query.sort != "queue":
+        with self._read() as connection:
+            by_position = query.sort == "queue" and not ordered_by_uncertainty(connection)
+        if not by_position:
             return self._offset_by_scan(user, doc_id, query)
         a = t.assignments.c
         annotator = literal(user.name)
@@ -276,6 +282,8 @@ class QueueMixin(StoreBase):
         a = t.assignments.c
         open_rows = select(a.doc_id).where(a.user_id == user.id, a.status != "done")
         with self._read() as connection:
+            if ordered_by_uncertainty(connection):  # the project's setting: least certain first
+                return next_by_uncertainty(connection, user, after)
             if after is not None:
                 position = connection.execute(
                     select(a.position).where(a.user_id == user.id, a.doc_id == after)

@@ -1,5 +1,6 @@
 """Machine suggestions: stored apart from human work (the ``suggestion`` layer), accepted into a user's own
-layer or rejected (hidden for that user), each decision an event.
+layer or rejected (hidden for that user), each decision an event. What a user is shown (``suggestions``) leaves
+out what they already decided, labelled or rejected (see :mod:`workbench.store.feedback`).
 
 At corpus scale (``newsspan suggest``), ``store_suggestions`` writes the suggestions of many documents in one
 transaction (one executemany for the rows, one for their events) and leaves a ``suggest`` event per document
@@ -23,6 +24,7 @@ from workbench.store.access import require_admin, require_read_annotations, requ
 from workbench.store.base import User, now, scheme_record
 from workbench.store.bulk import insert_many
 from workbench.store.errors import ConflictError, NotFound, ValidationFailed
+from workbench.store.feedback import closed_for, hidden_for
 from workbench.store.rows import create_event, document_dict, new_id, new_row, row_record
 from workbench.store.saving import SavingMixin
 
@@ -211,7 +213,10 @@ class SuggestionsMixin(SavingMixin):
         )
 
     def suggestions(self, user: User, doc_id: str) -> list[dict[str, Any]]:
-        """Suggestions on a document that ``user`` has neither accepted nor rejected yet."""
+        """Suggestions on a document still open for ``user``: none once they marked it done or it is final;
+        none they accepted or rejected; none at the (start, end, label) of one of their own spans; none whose
+        (span_text, label) they ever rejected (a rejected text is not proposed to them again, anywhere); one
+        per (start, end, label) when several recommenders propose the same (the first stored)."""
         decided = select(t.events.c.annotation_id).where(
             t.events.c.actor == user.name,
             t.events.c.layer == "suggestion",
@@ -221,6 +226,9 @@ class SuggestionsMixin(SavingMixin):
         with self._read() as connection:
             document = self._document_row(connection, doc_id)
             require_read_annotations(connection, user, document, "suggestion", None)
+            if closed_for(connection, user, document):
+                return []
+            own, rejected = hidden_for(connection, user, doc_id)
             rows = connection.execute(
                 select(t.annotations)
                 .where(
@@ -229,9 +237,16 @@ class SuggestionsMixin(SavingMixin):
                     t.annotations.c.deleted.is_(False),
                     t.annotations.c.id.not_in(decided),
                 )
-                .order_by(t.annotations.c.start, t.annotations.c.end)
+                .order_by(t.annotations.c.start, t.annotations.c.end, t.annotations.c.created_at)
             ).all()
-        return [row_record(row) for row in rows]
+        shown: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for row in rows:
+            record = row_record(row)
+            place = (record["start"], record["end"], record["label"])
+            if place in own or place in shown or (record.get("span_text"), record["label"]) in rejected:
+                continue
+            shown[place] = record
+        return list(shown.values())
 
     def decide_suggestion(self, user: User, suggestion_id: str, decision: str) -> dict[str, Any] | None:
         """``accept`` copies the suggestion into the user's own layer (returned); ``reject`` hides it for them."""
@@ -261,7 +276,7 @@ class SuggestionsMixin(SavingMixin):
                 own = {
                     key: value
                     for key, value in row.record.items()
-                    if key not in ("id", "annotator", "layer", "suggested_by", "created_at")
+                    if key not in ("id", "annotator", "layer", "suggested_by", "suggestion", "created_at")
                 }
                 saved = self._save(connection, user, own, None, "annotation", f"suggestion:{row.id}")
             self._event(

@@ -32,6 +32,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -144,6 +145,16 @@ assignments = Table(
     Index("ix_assignments_user_status", "user_id", "status", "position"),
 )
 
+# How many assignments each user has per status: kept by database triggers on ``assignments`` (migration 0004),
+# so the queue's status counts cost the same for any queue size. Never written by Python code.
+assignment_counts = Table(
+    "assignment_counts",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("status", String(16), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
 annotations = Table(
     "annotations",
     metadata,
@@ -199,4 +210,56 @@ events = Table(
     Index("ix_events_doc_actor", "doc_id", "actor", "id"),
     Index("ix_events_actor", "actor", "id"),  # each user's latest change (progress per annotator)
     Index("ix_events_undoes", "undoes"),
+)
+
+# Background jobs (migration 0004): what an admin started on the Jobs page, which app process runs it
+# (``runner``: host, pid and a token of that process), its ``state`` (running, done, failed, interrupted), its
+# progress and its summary (``result``) or user-facing ``error``. One running job per kind.
+JOB_STATES = ("running", "done", "failed", "interrupted")
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("params", JSONType, nullable=False),
+    Column("started_by", String(128), nullable=False),
+    Column("runner", String(256), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("done", Integer, nullable=False, server_default="0"),
+    Column("total", Integer),
+    Column("message", Text, nullable=False, server_default=""),
+    Column("result", JSONType),
+    Column("error", Text),
+    Column("started_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Index("ix_jobs_started", "started_at"),
+    Index(
+        "ux_jobs_running_kind",
+        "kind",
+        unique=True,
+        sqlite_where=text("state = 'running'"),
+        postgresql_where=text("state = 'running'"),
+    ),
+)
+
+# Active ordering (migration 0005): how unsure the span model was about each document (0 sure .. 1 undecided),
+# written by the ``model`` recommender, and the project's settings (admins change them), e.g. whether queues
+# are ordered by that uncertainty.
+document_scores = Table(
+    "document_scores",
+    metadata,
+    Column("doc_id", String(16), ForeignKey("documents.doc_id"), primary_key=True),
+    Column("model_id", String(64), nullable=False),
+    Column("uncertainty", Float, nullable=False),
+    Column("scored_at", String(32), nullable=False),
+)
+
+project_settings = Table(
+    "project_settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", JSONType, nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("updated_by", String(128), nullable=False),
 )

@@ -1,7 +1,8 @@
 """Annotate: the annotator's queue, the document with its spans, the label bar, attributes and links.
 
 The span component draws every change at once and sends it here (``_handle``); attributes are edited in the
-component's panel beside the selected span (``e``, number keys, Enter), links drawn with ``l`` and a click. A
+component's panel beside the selected span (``e``, number keys, Enter), links drawn with ``l`` and a click;
+Shift+A labels every other occurrence of the selected span's text (each an ordinary create). A
 refused change comes back as an error on its span, rolled back. Messages are toasts: nothing above the text
 moves it while the annotator selects.
 """
@@ -15,6 +16,7 @@ import streamlit as st
 from corpus.documents import display_title
 from corpus.errors import NewsspanError
 from corpus.scheme import guidelines_section
+from corpus.suggest.propagation import other_occurrences
 from workbench import auth
 from workbench.queue_list import document_list
 from workbench.resources import labelset, registry, store
@@ -166,9 +168,11 @@ def _document_view(user, doc_id: str) -> None:
             f"{meta + ' · ' if meta else ''}{len(spans)} spans · select text, then press a label key"
         )
     )
+    # Where each span's text occurs again without that label (propagation's matching rule): Shift+A labels them.
+    others = other_occurrences(document["text"], spans)
     span_selector(
         document["text"],
-        spans,
+        [{**span, "others": others.get(span["id"], [])} for span in spans],
         label_specs(labelset()),
         key=f"spans-{doc_id}",
         suggestions=s.suggestions(user, doc_id),
@@ -201,8 +205,8 @@ def main() -> None:
             _suggestion_panel(user, None, suggestions)
         st.caption(
             "Select text and press a label key. Click a span or Tab to it: e edits its attributes beside it "
-            "(number keys choose, Enter saves), l links a claim to its speaker, Delete removes it, Ctrl+Z "
-            "undoes, Enter marks the document done."
+            "(number keys choose, Enter saves), l links a claim to its speaker, Shift+A labels all other "
+            "occurrences of its text, Delete removes it, Ctrl+Z undoes, Enter marks the document done."
         )
         with st.expander("Guidelines"):
             # One element, the same on every run: Streamlit sends it once and then by reference.

@@ -88,6 +88,29 @@ def _reassign_form(user, names: list[str]) -> None:
                 st.rerun()
 
 
+def _order_toggle(user) -> None:
+    """The project's queue order (the store refuses anyone but an admin): model uncertainty or assignment."""
+    s = store()
+    on = s.orders_by_uncertainty(user)
+    wanted = st.toggle(
+        "Order queues by model uncertainty",
+        value=on,
+        key="order-by-uncertainty",
+        help="Least-certain documents first in every annotator's queue (scores from `newsspan suggest` with a "
+        "trained model: `newsspan learn`); documents without a score come last.",
+    )
+    if wanted != on:
+        try:
+            s.set_order_by_uncertainty(user, wanted)
+        except NewsspanError as error:
+            st.error(escape_markdown(error.message))
+        else:
+            st.session_state[_FLASH] = "queues now ordered " + (
+                "by model uncertainty" if wanted else "in assignment order"
+            )
+            st.rerun()
+
+
 def main() -> None:
     user = auth.current_user()
     if user is None:  # app.py shows only the log-in form then; a page never runs without a user
@@ -96,6 +119,7 @@ def main() -> None:
     st.header("Assignments")
     if flash := st.session_state.pop(_FLASH, None):
         st.success(escape_markdown(flash))
+    _order_toggle(user)
     names = [row["name"] for row in s.list_users(user) if row["active"]]
     rows = s.progress_summary(user)
     if rows:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench import auth
+from workbench.feedback_charts import show_feedback
+from workbench.learning_charts import show_learning_curve
 from workbench.progress_charts import show_progress
 from workbench.resources import labelset, store
 
@@ -19,6 +21,8 @@ def main() -> None:
         st.info("Nothing is assigned yet.")
         return
     show_progress(rows, labelset(), key="progress")
+    show_feedback(user, key="feedback")  # accept rates per label and recommender
+    show_learning_curve(key="learning")  # the newest `newsspan learn --evaluate`
 
 
 main()
