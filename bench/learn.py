@@ -202,19 +202,6 @@ def suggest_run(folder: Path, count: int) -> dict[str, Any]:
     return {"seconds": seconds, "tokenize_seconds": baseline, "suggestions": suggestions}
 
 
-def propagation_recommender() -> Any:
-    """Propagation (``corpus.suggest.propagation``) as an evaluation recommender: its lexicon is built from each
-    training part (no rejections: the seed gold has none)."""
-    from corpus.learn import Recommender
-    from corpus.suggest.propagation import build_lexicon, propagate
-
-    def train(labelled: Any, labelset: Any) -> Any:
-        lexicon = build_lexicon(labelled, (), labelset)
-        return lambda documents: [propagate(document, lexicon, labelset) for document in documents]
-
-    return Recommender("propagation", train)
-
-
 def evaluate_runs(synthetic_documents: int, fractions: tuple[float, ...]) -> dict[str, Any]:
     """``learn --evaluate`` (rules, propagation, model) on the seed gold (5 folds) and the synthetic corpus (3)."""
     from corpus.labelled import LabelledDocument
@@ -225,7 +212,7 @@ def evaluate_runs(synthetic_documents: int, fractions: tuple[float, ...]) -> dic
 
     labelset = default_labelset()
     seeds = [LabelledDocument(d, gold_records(s), "gold") for s, d in seed_documents().items()]
-    recommenders = [*default_recommenders(), propagation_recommender()]
+    recommenders = default_recommenders()
     out = {}
     for name, labelled, folds in (
         ("seed_gold", seeds, 5),

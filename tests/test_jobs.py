@@ -147,3 +147,26 @@ def test_a_release_job_builds_the_annotated_release_or_fails_with_a_sentence(pro
     assert bad["state"] == "failed" and bad["error"].startswith("cannot read split ratios '1,2'")
     with pytest.raises(Exception, match="unknown job kind 'nope'"):
         runner.start(admin, "nope", {})
+
+
+def test_a_learn_job_trains_the_span_model_from_gold_or_says_what_is_wrong(
+    project, store, monkeypatch
+) -> None:
+    from corpus.learn import latest_model_id
+    from tests.gold_data import GOLD_DIR, seed_documents
+
+    admin = store.create_user(CLI_USER, "adam", "admin", "correct horse battery")
+    runner = JobRunner.start_process(store)
+    empty = runner.wait(runner.start(admin, "learn", {"epochs": "1"}), timeout=300)
+    assert empty["state"] == "failed" and "nothing labelled yet" in empty["error"]
+    documents = list(seed_documents().values())[:2]
+    store.load_documents(CLI_USER, documents, release="0.1.0")
+    for document in documents:
+        path = GOLD_DIR / f"{document['source_id']}.jsonl"
+        store.import_file(CLI_USER, path, annotator="gold", layer="gold")
+    bad = runner.wait(runner.start(admin, "learn", {"epochs": "many"}), timeout=300)
+    assert bad["state"] == "failed" and bad["error"].startswith("epochs must be a whole number")
+    job = runner.wait(runner.start(admin, "learn", {"epochs": "1"}), timeout=600)
+    assert job["state"] == "done", job
+    assert job["result"]["model"] == latest_model_id() and job["result"]["documents"] == 2
+    assert job["result"]["spans"] > 100

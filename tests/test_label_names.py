@@ -160,13 +160,13 @@ def test_brat_types_map_names_reversibly() -> None:
 
 
 @pytest.fixture
-def loaded(store, names):
+def loaded(store, names, tmp_path):
     documents = [make_document(d["text"], source_id=d["source_id"]) for d in fixture_documents().values()]
     store.load_documents(CLI_USER, documents)
     for name in ("ana", "ben", "carl", "dora"):
         store.create_user(CLI_USER, name, "annotator", PASSWORD)
     for name in ("ana", "ben"):
-        path = Path(store.engine.url.database or "").parent / f"{name}.jsonl"
+        path = tmp_path / f"{name}.jsonl"  # not beside the database: on PostgreSQL that is the working folder
         mine = [r for r in fixture_records() if r["annotator"] == name]
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in mine), encoding="utf-8")
         assert store.import_file(CLI_USER, path, annotator=name).imported == len(mine)

@@ -48,10 +48,11 @@ def test_learn_trains_saves_and_evaluates(project: Path, store_url: str, monkeyp
     assert meta["documents"] == 3 and meta["labelset"]["labels"] == ["actor", "claim", "number", "framing"]
 
     output = run("--evaluate", "--folds", "2", "--epochs", "1")
-    assert "rules F1" in output and "model F1" in output and "Learning curve" in output
+    assert "rules F1" in output and "propagation F1" in output and "model F1" in output
+    assert "Learning curve" in output
     (report_file,) = (project / "models" / "evaluations").glob("*.json")
     report = json.loads(report_file.read_text())
-    assert report["folds"] == 2 and set(report["recommenders"]) == {"rules", "model"}
+    assert report["folds"] == 2 and set(report["recommenders"]) == {"rules", "propagation", "model"}
     assert str(report_file.name) in output.replace("\n", "")
 
 

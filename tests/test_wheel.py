@@ -32,6 +32,7 @@ REQUIRED_DATA = (
     "schema/actors.schema.json",
     "schema/examples/propaganda.labelset.json",
     "schema/guidelines.md",
+    "corpus/learn/config.cfg",
     "workbench/span_component/component.js",
     "workbench/span_component/component.css",
     "workbench/store/migrations/script.py.mako",

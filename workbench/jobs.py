@@ -150,6 +150,31 @@ def release_job(store: Store, user: User, params: Mapping[str, Any], progress: P
     return built.summary()
 
 
+@job_kind(
+    "learn",
+    "Train the span model",
+    Field("epochs", "Training epochs", help="empty: the pipeline config's"),
+)
+def learn_job(store: Store, user: User, params: Mapping[str, Any], progress: Progress) -> dict[str, Any]:
+    from corpus.learn import Settings
+    from workbench.learning import train_from_store
+
+    epochs = params.get("epochs")
+    if epochs is not None and not str(epochs).isdigit():
+        raise NewsspanError(
+            f"epochs must be a whole number, not {epochs!r}", hint="e.g. 30, or leave it empty"
+        )
+    progress(0, None, "training the span model")
+    report = train_from_store(store, user, settings=Settings(max_epochs=int(epochs) if epochs else None))
+    return {
+        "model": report.model_id,
+        "documents": report.documents,
+        "spans": report.spans,
+        "spans not on token boundaries": sum(report.misaligned.values()),
+        "seconds": round(report.seconds, 1),
+    }
+
+
 # --- running them ----------------------------------------------------------------------------------------
 
 

@@ -86,17 +86,12 @@ def evaluate_from_store(
 
     require_admin(user, "evaluate recommenders")
     from corpus.learn import evaluate
+    from corpus.learn.model import require_labelled
     from corpus.learn.reports import save_evaluation
     from corpus.scheme import default_labelset
 
     labelled = labelled_from_store(store, user)
-    if not labelled:
-        from corpus.errors import NewsspanError
-
-        raise NewsspanError(
-            "nothing labelled yet: no gold and no document marked done",
-            hint="annotate and mark documents done (or review them into gold), then evaluate",
-        )
+    require_labelled(labelled, "evaluate")
     evaluation = evaluate(
         labelled, labelset=default_labelset(), folds=folds, settings=settings, progress=progress
     )

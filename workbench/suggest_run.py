@@ -9,6 +9,9 @@ suggestions depend on, and ``suggest_batch(documents)``):
 - ``propagation``: what the team labelled, proposed wherever else it occurs
   (:mod:`corpus.suggest.propagation`), from a lexicon of the team's labelled documents and rejections built
   once per run; its fingerprint is the lexicon's, so a new label or rejection propagates on the next run.
+- ``model``: the latest trained span model (:class:`workbench.learning.ModelRecommender`, ``newsspan learn``),
+  with a score for every label and each document's uncertainty stored for active ordering; its fingerprint
+  is the model's id, so a new model suggests again. Without a model it suggests nothing.
 
 The release's documents are read a batch at a time (a corpus never sits in memory whole); documents the store
 has not loaded yet are loaded first; each batch's suggestions are written in one transaction per recommender
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from corpus.errors import NewsspanError
+from workbench.learning import ModelRecommender
 
 if TYPE_CHECKING:
     from corpus.release import Release
@@ -143,6 +147,7 @@ RecommenderFactory = Callable[["Store", "User"], Recommender]
 RECOMMENDERS: dict[str, RecommenderFactory] = {
     "rules": RulesRecommender,
     "propagation": PropagationRecommender,
+    "model": ModelRecommender,
 }
 """Recommender name -> how a run builds it (in this order). A new recommender is one more entry."""
 

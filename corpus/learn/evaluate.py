@@ -76,9 +76,22 @@ def model_recommender(settings: Settings | None = None) -> Recommender:
     return Recommender("model", train)
 
 
+def propagation_recommender() -> Recommender:
+    """Propagation (:mod:`corpus.suggest.propagation`): its lexicon is built from each training part (no
+    rejections: held-out evaluation has none)."""
+    from corpus.suggest.propagation import build_lexicon, propagate
+
+    def train(labelled: Sequence[LabelledDocument], labelset: LabelSet) -> Suggester:
+        lexicon = build_lexicon(labelled, (), labelset)
+        return lambda documents: [propagate(dict(document), lexicon, labelset) for document in documents]
+
+    return Recommender("propagation", train)
+
+
 def default_recommenders(settings: Settings | None = None) -> list[Recommender]:
-    """The recommenders compared by ``learn --evaluate``, in table order."""
-    return [rules_recommender(), model_recommender(settings)]
+    """The recommenders compared by ``learn --evaluate``, in table order: the rules, propagation alone and the
+    span model, in the same run on the same folds."""
+    return [rules_recommender(), propagation_recommender(), model_recommender(settings)]
 
 
 def score(

@@ -43,6 +43,15 @@ def models_dir() -> Path:
     return Path(os.environ.get("NEWSSPAN_MODELS") or paths.project_home() / "models").resolve()
 
 
+def require_labelled(labelled: Sequence[LabelledDocument], then: str) -> None:
+    """Training and evaluating need something the team labelled: say so plainly when there is nothing."""
+    if not labelled:
+        raise NewsspanError(
+            "nothing labelled yet: no gold and no document marked done",
+            hint=f"annotate and mark documents done (or review them into gold), then {then}",
+        )
+
+
 def labels_fingerprint(labels: Sequence[str]) -> str:
     """16 hex digits naming a label list (in its order: spancat's score columns follow it)."""
     return hashlib.sha256(json.dumps(list(labels), ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
@@ -101,11 +110,7 @@ def train_model(
     import spacy
 
     settings = settings or Settings()
-    if not labelled:
-        raise NewsspanError(
-            "nothing labelled yet: no gold and no document marked done",
-            hint="annotate and mark documents done (or review them into gold), then train",
-        )
+    require_labelled(labelled, "train")
     labels = labelset.names
     lang = document_language(labelled)
     nlp, training = blank_pipeline(lang, labels, settings)
