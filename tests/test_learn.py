@@ -102,7 +102,7 @@ def test_evaluate_figures_are_the_agreement_codes_and_the_curve_grows(tmp_path: 
     evaluation = evaluate(labelled, labelset=labelset, folds=3, fractions=(0.5, 1.0), settings=TINY)
     report = evaluation.report
     assert report["folds"] == 3 and report["documents"] == 3
-    assert list(report["recommenders"]) == ["rules", "model"]
+    assert list(report["recommenders"]) == ["rules", "propagation", "model"]
     for name, suggested in evaluation.suggested.items():
         # the same spans, as `newsspan agreement` would see two annotators: held-out gold vs suggestions
         records = []
@@ -127,6 +127,10 @@ def test_evaluate_figures_are_the_agreement_codes_and_the_curve_grows(tmp_path: 
                     assert got["per_label"][label][kind][figure] == expected["per_label"][label][kind][figure]
         assert got["overall"]["strict"]["f1"] == expected["overall"]["strict"]["f1"]
     curve = [(p["recommender"], p["fraction"], p["training_documents"]) for p in report["curve"]]
-    assert curve == [("rules", 0.5, 1.0), ("rules", 1.0, 2.0), ("model", 0.5, 1.0), ("model", 1.0, 2.0)]
+    assert curve == [
+        (name, fraction, documents)
+        for name in ("rules", "propagation", "model")
+        for fraction, documents in ((0.5, 1.0), (1.0, 2.0))
+    ]
     path = save_evaluation(report, tmp_path)
     assert path.parent == tmp_path / "evaluations" and latest_evaluation(tmp_path) == report

@@ -81,7 +81,7 @@ def test_an_unknown_recommender_is_one_clear_error(project, store_url) -> None:
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
-        "error: --recommender: unknown recommender 'oracle' — use one of: rules, propagation"
+        "error: --recommender: unknown recommender 'oracle' — use one of: rules, propagation, model"
     ]
 
 

@@ -121,7 +121,9 @@ class ModelRecommender:
             self.model = load_model(labelset=default_labelset(), root=root)
 
     def fingerprint(self) -> str:
-        return f"model-{self.model.id}" if self.model is not None else "model-none"
+        from workbench.store.suggestions import MODEL_FINGERPRINT_PREFIX, NO_MODEL
+
+        return MODEL_FINGERPRINT_PREFIX + (self.model.id if self.model is not None else NO_MODEL)
 
     def suggest_batch(self, documents: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         if self.model is None:

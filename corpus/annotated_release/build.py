@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +37,14 @@ def build_annotated_release_from(
     manifest_extra: Mapping[str, Any] | None = None,
     on_rows: Callable[[int], None] | None = None,
     license: ReleaseLicense | None = None,
+    models: Sequence[Mapping[str, Any]] = (),
 ) -> Path:
     """Build ``releases/vVERSION`` from annotated documents (``source``, re-iterable) and optionally the corpus
     (``documents``, for the ``documents`` config). ``agreement`` is a figures dict of
     :func:`corpus.agreement_inputs.agreement_figures` for the card and manifest. Benchmarks and tests call it
     with synthetic data; :func:`build_annotated_release` with an :class:`AnnotationSource`. ``license``
-    defaults to the project's (:func:`corpus.licensing.project_license`)."""
+    defaults to the project's (:func:`corpus.licensing.project_license`); ``models`` are the ``meta.json`` of the
+    span models whose suggestions annotators were shown (named in the card and the manifest)."""
     version = parse_version(version)
     labelset = labelset or default_labelset()
     license = license or project_license()
@@ -66,6 +68,7 @@ def build_annotated_release_from(
             salt=salt,
             ratios=ratios,
             license=license,
+            models=models,
         )
 
     return build_release(
@@ -79,6 +82,7 @@ def build_annotated_release_from(
             "split_ratios": dict(ratios),
             "annotations": True,
             "agreement": agreement_summary(agreement),
+            "suggestion_models": [model["id"] for model in models],
             **dict(manifest_extra or {}),
         },
         on_rows=on_rows,
@@ -114,8 +118,11 @@ def build_annotated_release(
             "the annotation store has no gold or annotator spans to release",
             hint="annotate and review first, or build a documents-only release without --annotations",
         )
+    from corpus.learn.model import model_meta
+
     labelset = default_labelset()
     documents = _corpus(corpus or corpus_file(), source)
+    models = [model_meta(model_id) for model_id in sorted(source.suggestion_models())]
     agreement = agreement_figures(source.agreement_inputs(), labelset=labelset, unit=unit)
     return build_annotated_release_from(
         version,
@@ -133,4 +140,5 @@ def build_annotated_release(
         },
         on_rows=on_rows,
         license=license,
+        models=models,
     )

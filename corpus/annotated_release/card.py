@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from datasets import Features
@@ -91,6 +91,27 @@ def _label_lines(labelset: LabelSet) -> str:
     )
 
 
+def models_section(models: Sequence[Mapping[str, Any]]) -> str:
+    """The span models whose suggestions annotators were shown, with what each was trained from."""
+    if not models:
+        return "No trained model's suggestions were shown to annotators (rules and propagation only, if any)."
+    lines = [
+        "Annotators were shown suggestions of these span models (`newsspan learn`, files under `models/`):"
+    ]
+    for model in models:
+        source = model.get("trained_from") or {}
+        releases = ", ".join(f"v{v}" for v in source.get("releases", [])) or "the store"
+        facts = [f"trained {model['created_at']}" if model.get("created_at") else "its files are gone"]
+        if model.get("documents") is not None:
+            facts.append(
+                f"on {model['documents']} documents and {model.get('spans', '?')} spans of {releases}"
+            )
+        if model.get("spacy_version"):
+            facts.append(f"spaCy {model['spacy_version']}")
+        lines.append(f"- `{model['id']}`: " + ", ".join(facts))
+    return "\n".join(lines)
+
+
 def annotated_card(
     stats: BuildStats,
     counts: ReleaseCounts,
@@ -101,6 +122,7 @@ def annotated_card(
     salt: str,
     ratios: Mapping[str, float],
     license: ReleaseLicense | None = None,
+    models: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The README.md: YAML header (licence, configs with non-empty splits, typed features, sizes) and the
     description."""
@@ -145,6 +167,9 @@ rows hold the spans of individual annotators ({len(counts.annotators)} annotator
   document's split in the configs above.
 
 Machine suggestions are never part of a release unless an annotator accepted them.
+
+## Suggestion models
+{models_section(models)}
 
 ## Splits
 {ratio_text}, by a salted hash (salt `{salt}`) of `story_id`, else `doc_id`: every document of a story is in the

@@ -25,7 +25,7 @@ class AnnotatedDocument:
 
 
 class AnnotationSource(Protocol):
-    """The three things an annotated release needs from wherever the annotations live."""
+    """The four things an annotated release needs from wherever the annotations live."""
 
     def annotated_documents(self) -> Iterable[AnnotatedDocument]:
         """Every document with gold or annotator spans, or marked done or final without any, with its current
@@ -39,4 +39,9 @@ class AnnotationSource(Protocol):
 
     def agreement_inputs(self) -> AgreementInputs:
         """What the card's agreement figures are computed over (the rule of :mod:`corpus.agreement_inputs`)."""
+        ...
+
+    def suggestion_models(self) -> Iterable[str]:
+        """Ids of the span models (``newsspan learn``) whose suggestions annotators were shown: the card names
+        them, so a release says which models helped make it."""
         ...

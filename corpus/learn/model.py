@@ -173,6 +173,16 @@ def latest_model_id(root: Path | None = None) -> str | None:
     return latest.read_text(encoding="utf-8").strip() or None if latest.is_file() else None
 
 
+def model_meta(model_id: str, root: Path | None = None) -> dict[str, Any]:
+    """A saved model's ``meta.json`` (without loading spaCy); ``{"id": model_id}`` alone when its folder is
+    gone (a model deleted after its suggestions were shown is still named)."""
+    path = (root or models_dir()) / model_id / META
+    try:
+        return {**json.loads(path.read_text(encoding="utf-8")), "id": model_id}
+    except (OSError, ValueError):
+        return {"id": model_id}
+
+
 def load_model(model_id: str | None = None, *, labelset: LabelSet, root: Path | None = None) -> SpanModel:
     """The saved model ``model_id`` (default: ``LATEST``), refused when trained for another label set."""
     import spacy

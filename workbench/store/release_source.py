@@ -81,6 +81,10 @@ class StoreAnnotationSource:
                 done[row["doc_id"]].add(row["annotator"])
         return labelled_documents(self.annotated_documents(), done)
 
+    def suggestion_models(self) -> list[str]:
+        """The store's one definition (``Store.suggestion_models``)."""
+        return self.store.suggestion_models(self.user)
+
     def agreement_inputs(self) -> AgreementInputs:
         """The store's one definition (``Store.agreement_inputs``)."""
         return self.store.agreement_inputs(self.user)

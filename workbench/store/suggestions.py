@@ -29,6 +29,8 @@ from workbench.store.rows import create_event, document_dict, new_id, new_row, r
 from workbench.store.saving import SavingMixin
 
 SUGGEST_EVENT = "suggest"  # one per document and run of the suggesters (events.kind)
+MODEL_FINGERPRINT_PREFIX = "model-"  # the model recommender's fingerprint: model-<model id>
+NO_MODEL = "none"  # ... model-none when no model was trained yet
 _CHUNK = 500  # doc_ids per IN (...) list
 
 
@@ -144,6 +146,22 @@ class SuggestionsMixin(SavingMixin):
                 ),
             )
         return report
+
+    def suggestion_models(self, user: User) -> list[str]:
+        """Ids of the span models whose suggestions were stored (admins): read from the ``suggest`` events,
+        whose source names the recommender's fingerprint (``model-<id>``; ``model-none`` when there was none)."""
+        require_admin(user, "read suggestion runs")
+        prefix = f"suggest:{MODEL_FINGERPRINT_PREFIX}"
+        with self._read() as connection:
+            rows = connection.execute(
+                select(t.events.c.source)
+                .where(
+                    t.events.c.kind == SUGGEST_EVENT, t.events.c.source.startswith(prefix, autoescape=True)
+                )
+                .distinct()
+            )
+            ids = {row.source.removeprefix(prefix) for row in rows}
+        return sorted(ids - {NO_MODEL})
 
     @staticmethod
     def _document_rows(connection: Connection, doc_ids: Sequence[str], *, columns: bool = False) -> list[Any]:
