@@ -60,3 +60,12 @@ def test_learn_rejects_bad_options(project: Path, store_url: str, monkeypatch) -
     monkeypatch.setenv("NEWSSPAN_DB_URL", store_url)
     assert "No such option" in run("--fold", "3", code=2)
     assert "Traceback" not in run("--evaluate", "--folds", "1", code=2)
+
+
+def test_learn_sets_background_retraining(project: Path, store_url: str, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSSPAN_DB_URL", store_url)
+    assert "after every 25 newly done documents" in run("--retrain-every", "25")
+    assert open_store(store_url).retrain_every(CLI_USER) == 25
+    assert "background retraining is off" in run("--retrain-every", "0")
+    assert open_store(store_url).retrain_every(CLI_USER) == 0
+    assert "Traceback" not in run("--retrain-every", "-3", code=2)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from corpus.labelled import LabelledDocument
     from corpus.learn import Evaluation, Settings
+    from workbench.jobs import JobRunner
     from workbench.store import Store
     from workbench.store.base import User
 
@@ -55,7 +56,7 @@ def train_from_store(
     model = train_model(
         labelled,
         labelset=default_labelset(),
-        trained_from={"kind": "store", "releases": releases},
+        trained_from={"kind": "store", "releases": releases, "done_assignments": store.done_count(user)},
         settings=settings,
     )
     folder = save_model(model, root)
@@ -135,3 +136,26 @@ class ModelRecommender:
             {prediction.doc_id: prediction.uncertainty for prediction in predictions},
         )
         return [prediction.records for prediction in predictions]
+
+
+def retrain_if_due(store: Store, runner: JobRunner) -> int | None:
+    """Start a background ``learn`` job when the project retrains after every N newly done documents
+    (``Store.set_retrain_every``) and N documents were marked done since the latest model was trained; the
+    job's id, else None (off, not due, or a learn job already running). Called after a document is marked
+    done, by whoever marked it: the job itself runs with the app's own admin rights."""
+    from corpus.errors import NewsspanError
+    from corpus.learn import latest_model_id
+    from corpus.learn.model import model_meta
+    from workbench.jobs import APP_USER
+
+    every = store.retrain_every(APP_USER)
+    if not every:
+        return None
+    latest = latest_model_id()
+    trained_at = (model_meta(latest).get("trained_from") or {}).get("done_assignments", 0) if latest else 0
+    if store.done_count(APP_USER) - int(trained_at or 0) < every:
+        return None
+    try:
+        return runner.start(APP_USER, "learn", {})
+    except NewsspanError:  # a learn job is running already: it will see these documents or the next will
+        return None

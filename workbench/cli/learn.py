@@ -78,12 +78,29 @@ def learn_command(
             "--epochs", min=1, help="Training epochs (default: the pipeline config's; fewer is faster)."
         ),
     ] = None,
+    retrain_every: Annotated[
+        int | None,
+        typer.Option(
+            "--retrain-every",
+            min=0,
+            help="Set the project to retrain in the background after every N newly done documents (0: off), "
+            "then stop.",
+        ),
+    ] = None,
 ) -> None:
     """Train the span model on the team's gold and done annotations, and save it under models/."""
     from corpus.learn import Settings
     from workbench.learning import evaluate_from_store, train_from_store
 
     store, admin = admin_store()
+    if retrain_every is not None:
+        store.set_retrain_every(admin, retrain_every)
+        console.print(
+            f"the span model is retrained in the background after every {retrain_every} newly done documents"
+            if retrain_every
+            else "background retraining is off"
+        )
+        return
     settings = Settings(max_epochs=epochs)
     if evaluate:
         evaluation, path = evaluate_from_store(

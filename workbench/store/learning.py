@@ -1,4 +1,5 @@
-"""Active ordering in the store: each document's model uncertainty and the project's setting to order queues by it.
+"""Active ordering in the store: each document's model uncertainty and the project's setting to order queues by it;
+and the setting to retrain the span model after every N newly done documents.
 
 The rules, for every caller: only admins write uncertainties (the ``model`` recommender, run by an admin's
 ``newsspan suggest`` or job) and change the setting; everyone may read whether it is on (each queue page does).
@@ -13,12 +14,14 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 
+from corpus.errors import NewsspanError
 from workbench.store import tables as t
 from workbench.store.access import require_admin
 from workbench.store.base import StoreBase, User, now
 
 ORDER_BY_UNCERTAINTY = "queue_order_uncertainty"
-SETTINGS = {ORDER_BY_UNCERTAINTY: False}  # every setting with its default
+RETRAIN_EVERY = "retrain_every_done"  # retrain the span model after this many newly done documents (0: never)
+SETTINGS: dict[str, Any] = {ORDER_BY_UNCERTAINTY: False, RETRAIN_EVERY: 0}  # every setting with its default
 CHUNK = 500  # doc_ids per statement (SQLite's bound-parameter limit is far above)
 
 
@@ -72,14 +75,37 @@ class LearningMixin(StoreBase):
     def set_order_by_uncertainty(self, user: User, on: bool) -> None:
         """Turn ordering queues by model uncertainty on or off for the whole project (admins only)."""
         require_admin(user, "change how queues are ordered")
+        self._write_setting(user, ORDER_BY_UNCERTAINTY, bool(on))
+
+    def retrain_every(self, _user: User) -> int:
+        """After how many newly done documents the span model is retrained in the background (0: never)."""
+        with self._read() as connection:
+            return int(read_setting(connection, RETRAIN_EVERY))
+
+    def set_retrain_every(self, user: User, every: int) -> None:
+        """Retrain the span model after every ``every`` newly done documents (0 turns it off; admins only)."""
+        require_admin(user, "change when the span model is retrained")
+        if isinstance(every, bool) or not isinstance(every, int) or every < 0:
+            raise NewsspanError(
+                f"retrain after {every!r} done documents: not a whole number of 0 or more",
+                hint="e.g. 50, or 0 (off)",
+            )
+        self._write_setting(user, RETRAIN_EVERY, every)
+
+    def done_count(self, _user: User) -> int:
+        """How many (document, annotator) assignments are done: what "N new done documents" counts."""
+        with self._read() as connection:
+            return int(
+                connection.execute(
+                    select(func.count()).select_from(t.assignments).where(t.assignments.c.status == "done")
+                ).scalar_one()
+            )
+
+    def _write_setting(self, user: User, key: str, value: Any) -> None:
         p = t.project_settings
         with self._write() as connection:
-            connection.execute(delete(p).where(p.c.key == ORDER_BY_UNCERTAINTY))
-            connection.execute(
-                insert(p).values(
-                    key=ORDER_BY_UNCERTAINTY, value=bool(on), updated_at=now(), updated_by=user.name
-                )
-            )
+            connection.execute(delete(p).where(p.c.key == key))
+            connection.execute(insert(p).values(key=key, value=value, updated_at=now(), updated_by=user.name))
 
 
 def _uncertainty_key() -> Any:

@@ -18,8 +18,9 @@ from corpus.errors import NewsspanError
 from corpus.scheme import guidelines_section
 from corpus.suggest.propagation import other_occurrences
 from workbench import auth
+from workbench.learning import retrain_if_due
 from workbench.queue_list import document_list
-from workbench.resources import labelset, registry, store
+from workbench.resources import job_runner, labelset, registry, store
 from workbench.span_component import label_specs, span_selector
 from workbench.store.queue import SORTS
 from workbench.text import escape_markdown
@@ -68,6 +69,7 @@ def _mark_done(user, document: dict[str, Any]) -> None:
     """Mark the document done; the store refuses while spans miss required attributes (``IncompleteSpans``:
     the component shows its message and selects the first such span, its panel saying what is missing)."""
     store().set_document_status(user, document["doc_id"], "done")
+    retrain_if_due(store(), job_runner())  # the project may retrain the span model every N done documents
     following = store().next_open_document(user, after=document["doc_id"])
     st.session_state[_DOC] = following or document["doc_id"]
     st.session_state[_SELECTED] = None

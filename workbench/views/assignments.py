@@ -111,6 +111,32 @@ def _order_toggle(user) -> None:
             st.rerun()
 
 
+def _retrain_every(user) -> None:
+    """How often the span model retrains by itself (the store refuses anyone but an admin)."""
+    s = store()
+    every = s.retrain_every(user)
+    wanted = st.number_input(
+        "Retrain the span model after every N newly done documents (0: never)",
+        min_value=0,
+        value=every,
+        step=10,
+        key="retrain-every",
+        help="A background job (see Jobs) trains a new model from the team's gold and done documents.",
+    )
+    if wanted != every:
+        try:
+            s.set_retrain_every(user, int(wanted))
+        except NewsspanError as error:
+            st.error(escape_markdown(error.message))
+        else:
+            st.session_state[_FLASH] = (
+                f"retraining after every {int(wanted)} done documents"
+                if wanted
+                else ("background retraining is off")
+            )
+            st.rerun()
+
+
 def main() -> None:
     user = auth.current_user()
     if user is None:  # app.py shows only the log-in form then; a page never runs without a user
@@ -120,6 +146,7 @@ def main() -> None:
     if flash := st.session_state.pop(_FLASH, None):
         st.success(escape_markdown(flash))
     _order_toggle(user)
+    _retrain_every(user)
     names = [row["name"] for row in s.list_users(user) if row["active"]]
     rows = s.progress_summary(user)
     if rows:
