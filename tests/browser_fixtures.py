@@ -237,3 +237,40 @@ __all__ = [
     "shadow_js",
     "wait_for_script_idle",
 ]
+
+
+SEEDED_PASSWORD = "correct horse battery"
+
+
+@contextlib.contextmanager
+def seeded_workbench(home: Path, prepare: Callable[..., None] | None = None) -> Iterator[tuple[str, str]]:
+    """The workbench over the five seed articles in the project folder ``home``: release 0.1.0 built and
+    loaded, ``adam`` (admin) and ``ana`` (annotator) with ``SEEDED_PASSWORD``; ``prepare(store, home)`` adds
+    what a test needs before the server starts. Yields (url, database url)."""
+    from corpus.document_release import build_documents_release
+    from corpus.ingest import ingest_paths
+    from tests.project_fixtures import SEEDS
+    from workbench.store import CLI_USER, open_store
+    from workbench.store.engine import dispose_engine
+
+    db_url = f"sqlite:///{home}/data/newsspan.sqlite"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSSPAN_HOME", str(home))
+        patch.delenv("NEWSSPAN_RELEASES", raising=False)
+        patch.delenv("NEWSSPAN_MODELS", raising=False)
+        ingest_paths([SEEDS])
+        build_documents_release("0.1.0")
+        store = open_store(db_url)
+        store.load_release(CLI_USER)
+        store.create_user(CLI_USER, "adam", "admin", SEEDED_PASSWORD)
+        store.create_user(CLI_USER, "ana", "annotator", SEEDED_PASSWORD)
+        if prepare is not None:
+            prepare(store, home)
+        dispose_engine(db_url)
+    app = REPO_ROOT / "workbench" / "server.py"
+    server = StreamlitServer(app, env={"NEWSSPAN_HOME": str(home), "NEWSSPAN_DB_URL": db_url}, log_dir=home)
+    try:
+        yield server.wait_healthy(), db_url
+    finally:
+        server.stop()
+        print(server.logs())

@@ -8,40 +8,20 @@ from collections.abc import Iterator
 
 import pytest
 
-from corpus.document_release import build_documents_release
-from corpus.ingest import ingest_paths
-from tests.browser_fixtures import REPO_ROOT, StreamlitServer
+from tests.browser_fixtures import SEEDED_PASSWORD, seeded_workbench
 from tests.browser_helpers import log_in, wait_until
-from tests.project_fixtures import SEEDS
-from workbench.store import CLI_USER, open_store
+from workbench.store import open_store
 from workbench.store.engine import dispose_engine
 
 pytestmark = pytest.mark.browser
 
-APP = REPO_ROOT / "workbench" / "server.py"
-PASSWORD = "correct horse battery"
+PASSWORD = SEEDED_PASSWORD
 
 
 @pytest.fixture(scope="module")
 def jobs_app(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    home = tmp_path_factory.mktemp("jobs")
-    db_url = f"sqlite:///{home}/data/newsspan.sqlite"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NEWSSPAN_HOME", str(home))
-        patch.delenv("NEWSSPAN_RELEASES", raising=False)
-        ingest_paths([SEEDS])
-        build_documents_release("0.1.0")
-        store = open_store(db_url)
-        store.load_release(CLI_USER)
-        store.create_user(CLI_USER, "adam", "admin", PASSWORD)
-        store.create_user(CLI_USER, "ana", "annotator", PASSWORD)
-        dispose_engine(db_url)
-    server = StreamlitServer(APP, env={"NEWSSPAN_HOME": str(home), "NEWSSPAN_DB_URL": db_url}, log_dir=home)
-    try:
-        yield server.wait_healthy(), db_url
-    finally:
-        server.stop()
-        print(server.logs())
+    with seeded_workbench(tmp_path_factory.mktemp("jobs")) as app:
+        yield app
 
 
 def test_an_admin_starts_a_suggest_job_and_sees_it_finish_with_its_counts(page, jobs_app) -> None:

@@ -5,61 +5,43 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from corpus.document_release import build_documents_release
-from corpus.ingest import ingest_paths
 from corpus.labelled import LabelledDocument
 from corpus.learn import Settings, evaluate
 from corpus.learn.reports import save_evaluation
 from corpus.scheme import default_labelset
-from tests.browser_fixtures import REPO_ROOT, StreamlitServer
+from tests.browser_fixtures import SEEDED_PASSWORD, seeded_workbench
 from tests.browser_helpers import log_in, wait_until
 from tests.gold_data import gold_records, seed_documents
-from tests.project_fixtures import SEEDS
-from workbench.store import CLI_USER, open_store
+from workbench.store import CLI_USER, Store, open_store
 from workbench.store.engine import dispose_engine
 
 pytestmark = pytest.mark.browser
 
-APP = REPO_ROOT / "workbench" / "server.py"
-PASSWORD = "correct horse battery"
+PASSWORD = SEEDED_PASSWORD
+
+
+def _assigned_with_an_evaluation(store: Store, home: Path) -> None:
+    """ana has every seed; a tiny ``learn --evaluate`` report lies where the Progress page looks."""
+    store.assign(CLI_USER, 1)
+    labelled = [LabelledDocument(d, gold_records(s), "gold") for s, d in list(seed_documents().items())[:2]]
+    report = evaluate(
+        labelled,
+        labelset=default_labelset(),
+        folds=2,
+        fractions=(0.5, 1.0),
+        settings=Settings(max_epochs=2),
+    ).report
+    save_evaluation(report, home / "models")
 
 
 @pytest.fixture(scope="module")
 def learning_app(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    home = tmp_path_factory.mktemp("learning")
-    db_url = f"sqlite:///{home}/data/newsspan.sqlite"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NEWSSPAN_HOME", str(home))
-        patch.delenv("NEWSSPAN_RELEASES", raising=False)
-        patch.delenv("NEWSSPAN_MODELS", raising=False)
-        ingest_paths([SEEDS])
-        build_documents_release("0.1.0")
-        store = open_store(db_url)
-        store.load_release(CLI_USER)
-        store.create_user(CLI_USER, "adam", "admin", PASSWORD)
-        store.create_user(CLI_USER, "ana", "annotator", PASSWORD)
-        store.assign(CLI_USER, 1)
-        labelled = [
-            LabelledDocument(d, gold_records(s), "gold") for s, d in list(seed_documents().items())[:2]
-        ]
-        report = evaluate(
-            labelled,
-            labelset=default_labelset(),
-            folds=2,
-            fractions=(0.5, 1.0),
-            settings=Settings(max_epochs=2),
-        ).report
-        save_evaluation(report, home / "models")
-        dispose_engine(db_url)
-    server = StreamlitServer(APP, env={"NEWSSPAN_HOME": str(home), "NEWSSPAN_DB_URL": db_url}, log_dir=home)
-    try:
-        yield server.wait_healthy(), db_url
-    finally:
-        server.stop()
-        print(server.logs())
+    with seeded_workbench(tmp_path_factory.mktemp("learning"), _assigned_with_an_evaluation) as app:
+        yield app
 
 
 def test_the_admin_orders_queues_by_uncertainty_from_the_assignments_page(page, learning_app) -> None:
