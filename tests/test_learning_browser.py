@@ -60,6 +60,11 @@ def test_the_admin_orders_queues_by_uncertainty_from_the_assignments_page(page, 
     page.get_by_text("Order queues by model uncertainty").click()
     page.get_by_text("queues now ordered in assignment order").wait_for()
     assert not store.orders_by_uncertainty(ana)
+    every = page.get_by_role("spinbutton", name="Retrain the span model after every N newly done documents")
+    every.fill("20")
+    every.press("Enter")
+    page.get_by_text("retraining after every 20 done documents").wait_for()
+    assert store.retrain_every(ana) == 20
     dispose_engine(db_url)
 
 

@@ -6,6 +6,8 @@ this page only collects the choices. The same operations are the ``newsspan assi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from corpus.errors import NewsspanError
@@ -100,15 +102,8 @@ def _order_toggle(user) -> None:
         "trained model: `newsspan learn`); documents without a score come last.",
     )
     if wanted != on:
-        try:
-            s.set_order_by_uncertainty(user, wanted)
-        except NewsspanError as error:
-            st.error(escape_markdown(error.message))
-        else:
-            st.session_state[_FLASH] = "queues now ordered " + (
-                "by model uncertainty" if wanted else "in assignment order"
-            )
-            st.rerun()
+        flash = "queues now ordered " + ("by model uncertainty" if wanted else "in assignment order")
+        _change_setting(lambda: s.set_order_by_uncertainty(user, wanted), flash)
 
 
 def _retrain_every(user) -> None:
@@ -124,17 +119,23 @@ def _retrain_every(user) -> None:
         help="A background job (see Jobs) trains a new model from the team's gold and done documents.",
     )
     if wanted != every:
-        try:
-            s.set_retrain_every(user, int(wanted))
-        except NewsspanError as error:
-            st.error(escape_markdown(error.message))
-        else:
-            st.session_state[_FLASH] = (
-                f"retraining after every {int(wanted)} done documents"
-                if wanted
-                else ("background retraining is off")
-            )
-            st.rerun()
+        flash = (
+            f"retraining after every {int(wanted)} done documents"
+            if wanted
+            else "background retraining is off"
+        )
+        _change_setting(lambda: s.set_retrain_every(user, int(wanted)), flash)
+
+
+def _change_setting(change: Callable[[], None], flash: str) -> None:
+    """Apply a project setting: the store's refusal shown as text, else the flash and a rerun."""
+    try:
+        change()
+    except NewsspanError as error:
+        st.error(escape_markdown(error.message))
+    else:
+        st.session_state[_FLASH] = flash
+        st.rerun()
 
 
 def main() -> None:
