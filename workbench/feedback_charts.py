@@ -4,10 +4,10 @@ query: admins and reviewers see everyone's decisions, annotators their own)."""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
+from workbench.progress_charts import stacked_bars
 from workbench.resources import store
 
 DECISIONS = ["accepted", "rejected", "open"]
@@ -48,19 +48,13 @@ def show_feedback(user, *, key: str) -> None:
             for decision in DECISIONS
         ]
     )
-    st.altair_chart(
-        alt.Chart(decisions)
-        .mark_bar()
-        .encode(
-            x=alt.X("sum(count):Q", title="suggestions"),
-            y=alt.Y("suggestions:N", title=None),
-            color=alt.Color(
-                "decision:N",
-                scale=alt.Scale(domain=DECISIONS, range=["#2e7d32", "#c62828", "#9e9e9e"]),
-                title="decision",
-            ),
-        ),
-        width="stretch",
+    stacked_bars(
+        decisions,
+        value="count",
+        row="suggestions",
+        part="decision",
+        domain=DECISIONS,
+        colors=["#2e7d32", "#c62828", "#9e9e9e"],
         key=f"{key}-chart",
     )
     st.dataframe(feedback_table(rows), hide_index=True, width="stretch", key=f"{key}-table")

@@ -16,6 +16,34 @@ from workbench.store.assignments import AnnotatorProgress
 STATUSES = ["not_started", "in_progress", "done"]
 
 
+def stacked_bars(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    row: str,
+    part: str,
+    key: str,
+    domain: Sequence[str] | None = None,
+    colors: Sequence[str] | None = None,
+) -> None:
+    """A horizontal stacked bar chart: one bar per ``row``, ``value`` summed, split and coloured by ``part``
+    (in the order of ``domain``, with ``colors`` when given). The one chart shape of the Progress pages."""
+    scale = (
+        alt.Scale(domain=list(domain), range=list(colors)) if domain and colors else alt.Scale(domain=domain)
+    )
+    st.altair_chart(
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"sum({value}):Q", title=value),
+            y=alt.Y(f"{row}:N", title=None),
+            color=alt.Color(f"{part}:N", scale=scale, title=part),
+        ),
+        width="stretch",
+        key=key,
+    )
+
+
 def _idle(stamp: str | None) -> str:
     """How long ago a store timestamp was, roughly ("3 h", "2 d"), or "never"."""
     if not stamp:
@@ -64,16 +92,8 @@ def show_progress(rows: Sequence[AnnotatorProgress], labels: LabelSet, *, key: s
         ]
     )
     st.subheader("Documents per annotator")
-    st.altair_chart(
-        alt.Chart(statuses)
-        .mark_bar()
-        .encode(
-            x=alt.X("sum(documents):Q", title="documents"),
-            y=alt.Y("annotator:N", title=None),
-            color=alt.Color("status:N", scale=alt.Scale(domain=STATUSES), title="status"),
-        ),
-        width="stretch",
-        key=f"{key}-statuses",
+    stacked_bars(
+        statuses, value="documents", row="annotator", part="status", domain=STATUSES, key=f"{key}-statuses"
     )
     spans = pd.DataFrame(
         [
@@ -84,18 +104,13 @@ def show_progress(rows: Sequence[AnnotatorProgress], labels: LabelSet, *, key: s
     )
     if not spans.empty:
         st.subheader("Spans per annotator and label")
-        st.altair_chart(
-            alt.Chart(spans)
-            .mark_bar()
-            .encode(
-                x=alt.X("sum(spans):Q", title="spans"),
-                y=alt.Y("annotator:N", title=None),
-                color=alt.Color(
-                    "label:N",
-                    scale=alt.Scale(domain=labels.names, range=[label.color for label in labels.labels]),
-                ),
-            ),
-            width="stretch",
+        stacked_bars(
+            spans,
+            value="spans",
+            row="annotator",
+            part="label",
+            domain=labels.names,
+            colors=[label.color for label in labels.labels],
             key=f"{key}-labels",
         )
     st.subheader("Per annotator")
