@@ -690,7 +690,7 @@ function decorate(st, node, it, layer) {
   else node.removeAttribute("data-pending");
   const lab = st.labels.get(it.label);
   const title = lab ? lab.title || lab.name : String(it.label);
-  node.title = kind === "suggestion" ? `${title} (suggestion)` : title;
+  node.title = kind === "suggestion" ? `${title} (suggestion${it.why ? ": " + it.why : ""})` : title;
   node.style.setProperty("--c", labelColor(st, it.label));
   node.style.setProperty("--layer", String(layer));
   node.__nspId = it.id;

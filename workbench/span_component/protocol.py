@@ -130,9 +130,28 @@ def _item(item: Mapping[str, Any], kind: str, s: int, e: int, others: Sequence[i
         out["by"] = by if isinstance(by, str) else ", ".join(str(b) for b in by)
     if item.get("aliases"):
         out["aliases"] = [str(a) for a in item["aliases"]]
+    if why := suggestion_reason(item):
+        out["why"] = why
     if others:
         out["others"] = [[others[i], others[i + 1]] for i in range(0, len(others), 2)]
     return out
+
+
+def suggestion_reason(item: Mapping[str, Any]) -> str:
+    """Why a suggestion was made, in a few words for its tooltip: the recommender, a model's score, how often
+    the team labelled and rejected the text ("" for a span)."""
+    by = item.get("suggested_by")
+    facts = item.get("suggestion") or {}
+    if not by:
+        return ""
+    parts = [str(by)]
+    if isinstance(facts.get("score"), int | float):
+        parts.append(f"score {facts['score']:.2f}")
+    if isinstance(facts.get("labelled"), int):
+        parts.append(f"labelled {facts['labelled']}x by the team")
+    if isinstance(facts.get("rejected"), int) and facts["rejected"]:
+        parts.append(f"rejected {facts['rejected']}x")
+    return ", ".join(parts)
 
 
 def _others(item: Mapping[str, Any], length: int) -> list[int]:
