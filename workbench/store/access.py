@@ -49,13 +49,17 @@ def require_admin(user: User, what: str) -> None:
         raise AccessDenied(f"{user.name} ({user.role}) may not {what}", hint="ask an admin")
 
 
-def is_assigned(connection: Connection, user: User, doc_id: str) -> bool:
-    row = connection.execute(
+def assignment_status(connection: Connection, user: User, doc_id: str) -> str | None:
+    """``user``'s status on the document (not_started, in_progress, done), None when it is not theirs."""
+    return connection.execute(
         select(t.assignments.c.status).where(
             t.assignments.c.doc_id == doc_id, t.assignments.c.user_id == user.id
         )
-    ).first()
-    return row is not None
+    ).scalar()
+
+
+def is_assigned(connection: Connection, user: User, doc_id: str) -> bool:
+    return assignment_status(connection, user, doc_id) is not None
 
 
 def can_read_document(connection: Connection, user: User, document: Any) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, case, func, select
 
 from corpus.suggest.propagation import Rejection
 from workbench.store import tables as t
-from workbench.store.access import require_admin
+from workbench.store.access import assignment_status, require_admin
 from workbench.store.base import StoreBase, User
 
 DECISIONS = ("accept", "reject")
@@ -72,14 +72,7 @@ def hidden_for(
 
 def closed_for(connection: Connection, user: User, document: Any) -> bool:
     """Whether the document is final or ``user`` marked it done: no suggestions are shown on it then."""
-    if document.stage == "final":
-        return True
-    status = connection.execute(
-        select(t.assignments.c.status).where(
-            t.assignments.c.doc_id == document.doc_id, t.assignments.c.user_id == user.id
-        )
-    ).scalar()
-    return status == "done"
+    return document.stage == "final" or assignment_status(connection, user, document.doc_id) == "done"
 
 
 class FeedbackMixin(StoreBase):
